@@ -1,0 +1,97 @@
+"""`wirehouse` command line: run the flow once, and tools around the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from flows.environment import use_offline_prefect
+
+
+class CliError(Exception):
+    """A bad argument: printed as one clear line, exit code 2."""
+
+
+def check_run_args(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The input folder must exist; the warehouse must be a file path whose folder can be made."""
+    input_dir = Path(args.input).expanduser()
+    if not input_dir.exists():
+        raise CliError(f"--input {args.input}: no such folder")
+    if not input_dir.is_dir():
+        raise CliError(f"--input {args.input}: not a folder (give the folder that holds the article files)")
+    warehouse = Path(args.warehouse).expanduser().resolve()
+    if warehouse.is_dir():
+        raise CliError(f"--warehouse {args.warehouse}: is a folder; give a file path such as out/wirehouse.duckdb")
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CliError(f"--warehouse {args.warehouse}: cannot create its folder ({err.strerror})") from None
+    if args.max_bytes <= 0:
+        raise CliError("--max-bytes must be a positive number of bytes")
+    return input_dir.resolve(), warehouse
+
+
+def print_summary(summary) -> None:
+    """What the run did, in a few readable lines."""
+    print(f"run {summary.run_id}: {summary.status}")
+    print(f"warehouse: {summary.warehouse}")
+    print(f"files: {summary.files_seen} seen, {summary.articles_loaded} articles loaded, "
+          f"{summary.files_quarantined} quarantined")
+    for reason, count in sorted(summary.quarantine_reasons.items()):
+        print(f"  quarantine {reason}: {count}")
+    if summary.table_rows:
+        print("rows: " + ", ".join(f"{t}={n}" for t, n in summary.table_rows.items()))
+    stages = ", ".join(f"{s}={sec:.2f}s" for s, sec in summary.stage_seconds.items())
+    print(f"stages: {stages}")
+    if summary.message:
+        print(summary.message)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the flow once over --input into --warehouse."""
+    input_dir, warehouse = check_run_args(args)
+    use_offline_prefect()
+    from flows.pipeline import wirehouse_flow
+    from warehouse.store import WarehouseBusy
+
+    extensions = tuple(e if e.startswith(".") or e == "" else "." + e for e in args.extensions.split(","))
+    try:
+        summary = wirehouse_flow(str(input_dir), str(warehouse), max_bytes=args.max_bytes, extensions=extensions)
+    except WarehouseBusy as busy:
+        print(f"wirehouse: {busy}", file=sys.stderr)
+        return 3
+    print_summary(summary)
+    return 0 if summary.status == "completed" else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Sub-commands and their options."""
+    import ingest
+
+    parser = argparse.ArgumentParser(prog="wirehouse", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the whole flow once over an input folder")
+    run.add_argument("--input", required=True, help="folder of article files (searched recursively)")
+    run.add_argument("--warehouse", required=True, help="DuckDB file to build or update")
+    run.add_argument("--max-bytes", type=int, default=ingest.DEFAULT_MAX_BYTES,
+                     help="larger files are quarantined as too_large (default %(default)s)")
+    run.add_argument("--extensions", default=",".join(ingest.DEFAULT_EXTENSIONS),
+                     help="comma-separated file endings read as articles; empty item = no ending "
+                          "(default %(default)s)")
+    run.set_defaults(handler=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `wirehouse` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CliError as err:
+        parser.exit(2, f"wirehouse: error: {err}\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Warehouse storage: idempotent schema, bulk loads, atomic publish, one writer at a time."""
+
+import duckdb
+import polars as pl
+import pytest
+
+from warehouse import store
+from warehouse.settings import WAREHOUSE_ENV, warehouse_path
+
+
+def test_schema_applies_twice_and_declares_keys(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        store.apply_schema(con)
+        store.apply_schema(con)
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert set(store.TABLES) <= tables
+        fks = con.execute(
+            "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY'"
+        ).fetchall()
+        assert {"quotes", "mentions", "events"} <= {r[0] for r in fks}
+
+
+def test_quote_kind_is_checked_and_orphans_refused(tmp_path):
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        store.apply_schema(con)
+        store.insert_frame(con, "articles", pl.DataFrame({
+            "article_id": ["a1"], "source_name": ["x.txt"], "content_hash": ["h"]}))
+        quote = {"quote_id": ["q1"], "article_id": ["a1"], "quote_text": ["hi there"], "kind": ["direct"],
+                 "start_char": [0], "end_char": [8]}
+        assert store.insert_frame(con, "quotes", pl.DataFrame(quote)) == 1
+        with pytest.raises(duckdb.ConstraintException):
+            store.insert_frame(con, "quotes", pl.DataFrame({**quote, "quote_id": ["q2"], "kind": ["rumour"]}))
+        with pytest.raises(duckdb.ConstraintException):
+            store.insert_frame(con, "quotes", pl.DataFrame({**quote, "quote_id": ["q3"], "article_id": ["zz"]}))
+
+
+def test_publish_replaces_atomically_and_staging_is_cleaned(tmp_path):
+    target = tmp_path / "w.duckdb"
+    with store.staging_copy(target, fresh=True) as staging:
+        with duckdb.connect(str(staging)) as con:
+            con.execute("CREATE TABLE t AS SELECT 1 AS x")
+        store.publish(staging, target)
+    with duckdb.connect(str(target), read_only=True) as con:
+        assert con.execute("SELECT x FROM t").fetchone() == (1,)
+    assert not (tmp_path / "w.duckdb.staging").exists()
+
+
+def test_failed_build_leaves_the_published_file_untouched(tmp_path):
+    target = tmp_path / "w.duckdb"
+    target.write_bytes(b"previous good warehouse")
+    with pytest.raises(RuntimeError), store.staging_copy(target, fresh=False) as staging:
+        staging.write_bytes(b"half written")
+        raise RuntimeError("boom")
+    assert target.read_bytes() == b"previous good warehouse"
+
+
+def test_second_writer_is_refused(tmp_path):
+    target = tmp_path / "w.duckdb"
+    with store.writer_lock(target):
+        with pytest.raises(store.WarehouseBusy, match="another wirehouse run"), store.writer_lock(target):
+            pass
+    with store.writer_lock(target):
+        pass
+
+
+def test_one_setting_names_the_warehouse(tmp_path, monkeypatch):
+    monkeypatch.setenv(WAREHOUSE_ENV, str(tmp_path / "env.duckdb"))
+    assert warehouse_path() == tmp_path / "env.duckdb"
+    assert warehouse_path(tmp_path / "arg.duckdb") == tmp_path / "arg.duckdb"
