@@ -68,3 +68,17 @@ def test_one_setting_names_the_warehouse(tmp_path, monkeypatch):
     monkeypatch.setenv(WAREHOUSE_ENV, str(tmp_path / "env.duckdb"))
     assert warehouse_path() == tmp_path / "env.duckdb"
     assert warehouse_path(tmp_path / "arg.duckdb") == tmp_path / "arg.duckdb"
+
+
+def test_every_table_view_and_column_is_documented():
+    with duckdb.connect() as con:
+        store.apply_schema(con)
+        undocumented = con.execute(
+            "SELECT table_name || '.' || column_name FROM duckdb_columns() "
+            "WHERE schema_name = 'main' AND NOT internal AND comment IS NULL"
+        ).fetchall()
+        undocumented += con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT internal AND comment IS NULL "
+            "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND comment IS NULL"
+        ).fetchall()
+    assert undocumented == []
