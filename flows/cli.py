@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from flows.environment import use_offline_prefect
+from warehouse.settings import warehouse_path
 
 
 class CliError(Exception):
@@ -65,6 +66,39 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.status == "completed" else 1
 
 
+def existing_warehouse(path: str) -> Path:
+    """The warehouse named on the command line, which must exist already."""
+    warehouse = Path(path).expanduser().resolve()
+    if not warehouse.is_file():
+        raise CliError(f"--warehouse {path}: no such file (build it first with `wirehouse run`)")
+    return warehouse
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every table as Parquet."""
+    from warehouse.store import export_parquet
+
+    written = export_parquet(existing_warehouse(args.warehouse), Path(args.parquet).expanduser())
+    for name, path in written.items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Print (and optionally open) the Great Expectations Data Docs of the last run."""
+    from warehouse.settings import sidecar
+
+    index = sidecar(existing_warehouse(args.warehouse), ".docs") / "index.html"
+    if not index.is_file():
+        raise CliError(f"no Data Docs at {index} yet: run `wirehouse run` first")
+    print(index)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(index.as_uri())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Sub-commands and their options."""
     import ingest
@@ -80,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="comma-separated file endings read as articles; empty item = no ending "
                           "(default %(default)s)")
     run.set_defaults(handler=cmd_run)
+    export = sub.add_parser("export", help="write every table of a warehouse as Parquet files")
+    export.add_argument("--warehouse", default=str(warehouse_path()), help="default %(default)s")
+    export.add_argument("--parquet", required=True, help="folder to write <table>.parquet into")
+    export.set_defaults(handler=cmd_export)
+    docs = sub.add_parser("docs", help="print the path of the Data Docs of the last run")
+    docs.add_argument("--warehouse", default=str(warehouse_path()), help="default %(default)s")
+    docs.add_argument("--open", action="store_true", help="open them in a browser")
+    docs.set_defaults(handler=cmd_docs)
     return parser
 
 

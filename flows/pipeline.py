@@ -1,10 +1,16 @@
-"""The wirehouse Prefect flow: input folder -> polars transforms -> validated DuckDB warehouse."""
+"""The wirehouse Prefect flow: input folder -> polars transforms -> validated DuckDB warehouse.
+
+Incremental: only new or changed files are extracted; rows of unchanged articles are carried over
+from the published warehouse, and the cross-article steps (people, canonical speakers, story links)
+are recomputed over everything, so an incremental run equals a full rebuild.
+"""
 
 from __future__ import annotations
 
 import json
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,10 +18,11 @@ from pathlib import Path
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 
 import expectations
 import ingest
-import transforms
+from transforms import stages
 from warehouse import store
 from warehouse.settings import sidecar, warehouse_path
 
@@ -31,6 +38,7 @@ class RunSummary:
     status: str = "running"
     files_seen: int = 0
     files_processed: int = 0
+    files_removed: int = 0
     articles_loaded: int = 0
     files_quarantined: int = 0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
@@ -39,171 +47,130 @@ class RunSummary:
     validation_success: bool | None = None
     message: str = ""
 
+    @contextmanager
+    def timed(self, stage: str):
+        """Record how long a stage took."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds[stage] = round(time.perf_counter() - started, 4)
+
     def runs_row(self) -> dict:
         """The row this run adds to the `runs` table."""
-        return {
-            "run_id": self.run_id,
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "status": self.status,
-            "files_seen": self.files_seen,
-            "files_processed": self.files_processed,
-            "articles_loaded": self.articles_loaded,
-            "files_quarantined": self.files_quarantined,
-            "stage_seconds": json.dumps(self.stage_seconds),
-            "validation_success": self.validation_success,
-            "message": self.message,
-        }
+        return {key: getattr(self, key) for key in (
+            "run_id", "started_at", "finished_at", "status", "files_seen", "files_processed",
+            "articles_loaded", "files_quarantined", "validation_success", "message",
+        )} | {"stage_seconds": json.dumps(self.stage_seconds)}
 
 
-class Stopwatch:
-    """Times each stage of the run into the summary."""
+@dataclass
+class ChangePlan:
+    """Which files need extraction, which articles are carried over, which files went away."""
 
-    def __init__(self, summary: RunSummary) -> None:
-        self.summary = summary
+    new_files: pl.DataFrame
+    kept_article_ids: pl.Series
+    removed: pl.DataFrame
 
-    def __call__(self, stage: str):
-        summary = self.summary
-
-        class _Timer:
-            def __enter__(self):
-                self.t0 = time.perf_counter()
-
-            def __exit__(self, *exc):
-                summary.stage_seconds[stage] = round(time.perf_counter() - self.t0, 4)
-
-        return _Timer()
+    @property
+    def unchanged(self) -> bool:
+        """Nothing to extract and nothing to drop."""
+        return self.new_files.height == 0 and self.removed.height == 0
 
 
-@task(retries=2, retry_delay_seconds=[1, 5])
+@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def read_articles(input_dir: Path, max_bytes: int, extensions: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Discover and decode every file under the input folder; unusable ones go to quarantine."""
     return ingest.read_folder(input_dir, max_bytes=max_bytes, extensions=extensions)
 
 
-@task
-def parse_articles(files: pl.DataFrame) -> pl.DataFrame:
-    """Title, cleaned body, byline, outlet and publication date of each new or changed file."""
-    return files.lazy().pipe(transforms.parse_articles).pipe(transforms.find_published_date).collect()
+@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def read_previous(warehouse: Path) -> dict[str, pl.DataFrame]:
+    """The per-article tables and file accounting of the published warehouse (empty when there is none)."""
+    return store.read_tables(warehouse, (*stages.PER_ARTICLE_TABLES, "file_state"))
 
 
-@task
-def extract_quotes(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Quotes with their speakers, person mentions, and the people they resolve to."""
-    return transforms.extract_quote_tables(articles.lazy())
+@task(cache_policy=NO_CACHE)
+def plan_changes(files: pl.DataFrame, previous: dict[str, pl.DataFrame]) -> ChangePlan:
+    """Compare content hashes with the last run: new or edited files are extracted, the rest carried over."""
+    known = previous.get("articles")
+    known_ids = known["article_id"] if known is not None else pl.Series("article_id", [], pl.String)
+    ids = files["content_hash"].str.slice(0, 16)
+    before = previous.get("file_state")
+    gone = pl.DataFrame(schema={"source_name": pl.String})
+    if before is not None:
+        gone = before.filter(pl.col("status") != "removed").select("source_name").join(
+            files.select("source_name"), on="source_name", how="anti")
+    return ChangePlan(
+        new_files=files.filter(~ids.is_in(known_ids.implode())),
+        kept_article_ids=ids.filter(ids.is_in(known_ids.implode())).alias("article_id"),
+        removed=gone,
+    )
 
 
-@task
-def extract_events(articles: pl.DataFrame, mentions: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Dated expressions, inferred dates and events, linked into stories across articles."""
-    return transforms.extract_event_tables(articles.lazy(), mentions.lazy())
+@task(cache_policy=NO_CACHE)
+def extract_articles(new_files: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Per-article extraction of new or changed files: article fields, mentions, quotes, dates, events."""
+    lazies = stages.extract_per_article(new_files.lazy())
+    return dict(zip(lazies, pl.collect_all(lazies.values()), strict=True))
 
 
-@task
+@task(cache_policy=NO_CACHE)
+def resolve_people_and_stories(per_article: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Cross-article steps over the whole warehouse: canonical people and speakers, story links."""
+    lazies = stages.resolve_across_articles({t: f.lazy() for t, f in per_article.items()})
+    return dict(zip(lazies, pl.collect_all(lazies.values()), strict=True))
+
+
+@task(cache_policy=NO_CACHE)
 def validate(tables: dict[str, pl.DataFrame], run_date: date, docs_dir: Path) -> expectations.ValidationOutcome:
     """Run every Great Expectations suite on the staged frames and build the Data Docs."""
     return expectations.validate_tables(tables, run_date, docs_dir=docs_dir)
 
 
-@task(retries=2, retry_delay_seconds=[1, 5])
+@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def load_warehouse(staging: Path, tables: dict[str, pl.DataFrame]) -> dict[str, int]:
-    """Write every table into the staging file from scratch; returns the row count per table."""
-    import duckdb
-
-    with duckdb.connect(str(staging)) as con:
-        store.apply_schema(con)
-        for table in reversed(store.TABLES):
-            con.execute(f"DELETE FROM {table}")
-        return {t: store.insert_frame(con, t, tables[t]) for t in store.TABLES if t in tables}
+    """Replace the given tables in the staging file; returns the row count per table."""
+    return store.replace_tables(staging, tables)
 
 
-@task(retries=2, retry_delay_seconds=[1, 5])
+@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def publish(staging: Path, warehouse: Path) -> None:
     """Swap the staging file in atomically."""
     store.publish(staging, warehouse)
 
 
-def file_accounting(files: pl.DataFrame, articles: pl.DataFrame, quarantine: pl.DataFrame,
+def carry_over(previous: dict[str, pl.DataFrame], new: dict[str, pl.DataFrame],
+               kept_ids: pl.Series) -> dict[str, pl.DataFrame]:
+    """Per-article rows: the kept articles' rows from the last run plus the newly extracted ones."""
+    merged = {}
+    for table in stages.PER_ARTICLE_TABLES:
+        old = previous.get(table)
+        parts = [new[table]]
+        if old is not None:
+            parts.insert(0, old.filter(pl.col("article_id").is_in(kept_ids.implode())).select(new[table].columns))
+        merged[table] = pl.concat(parts, how="vertical_relaxed").sort("article_id", maintain_order=True)
+    return merged
+
+
+def file_accounting(files: pl.DataFrame, quarantine: pl.DataFrame, removed: pl.DataFrame,
                     run_id: str) -> pl.DataFrame:
-    """file_state rows: every file seen, with what became of it."""
+    """file_state rows: every file seen, with what became of it; files gone since the last run are `removed`."""
     loaded = files.select(
         "source_name", "content_hash", "size_bytes", "mtime",
         pl.col("content_hash").str.slice(0, 16).alias("article_id"),
-    ).with_columns(pl.lit("loaded").alias("status"))
-    refused = quarantine.select(
+        pl.lit("loaded").alias("status"),
+    )
+    refused = quarantine.filter(pl.col("table_name") == "files").select(
         "source_name",
         pl.when(pl.col("reason").str.starts_with("duplicate_of:")).then(pl.lit("duplicate"))
         .otherwise(pl.lit("quarantined")).alias("status"),
         pl.col("reason").str.strip_prefix("duplicate_of:").alias("article_id"),
     )
-    return pl.concat([loaded, refused], how="diagonal_relaxed").with_columns(pl.lit(run_id).alias("last_run_id"))
-
-
-@flow(name="wirehouse", log_prints=True)
-def wirehouse_flow(
-    input_dir: str,
-    warehouse: str | None = None,
-    max_bytes: int = ingest.DEFAULT_MAX_BYTES,
-    extensions: tuple[str, ...] = ingest.DEFAULT_EXTENSIONS,
-) -> RunSummary:
-    """Run once over the input folder and publish a validated warehouse (or keep the last good one)."""
-    logger = get_run_logger()
-    target = warehouse_path(warehouse)
-    summary = RunSummary(run_id=str(uuid.uuid4()), warehouse=str(target), started_at=datetime.now(UTC))
-    timed = Stopwatch(summary)
-    with store.writer_lock(target), store.staging_copy(target, fresh=True) as staging:
-        with timed("read"):
-            files, quarantine = read_articles(Path(input_dir), max_bytes, tuple(extensions))
-        summary.files_seen = files.height + quarantine.height
-        summary.files_processed = files.height
-        logger.info("read %d files: %d decoded, %d quarantined", summary.files_seen, files.height,
-                    quarantine.height)
-        with timed("parse"):
-            articles = parse_articles(files)
-        with timed("quotes"):
-            quote_tables = extract_quotes(articles)
-        with timed("events"):
-            event_tables = extract_events(articles, quote_tables["mentions"])
-        tables = {
-            "articles": event_tables.pop("articles"),
-            **quote_tables,
-            **event_tables,
-        }
-        with timed("validate"):
-            outcome = validate(tables, summary.started_at.date(), sidecar(target, ".docs"))
-        tables = expectations.apply_rejections(tables, outcome)
-        quarantine = pl.concat(
-            [quarantine.with_columns(pl.lit("files").alias("table_name")), outcome.rejected_quarantine()],
-            how="diagonal_relaxed",
-        ).with_columns(pl.lit(summary.run_id).alias("run_id"))
-        create_markdown_artifact(markdown=expectations.summary_markdown(outcome), key="validation-summary")
-        summary.validation_success = outcome.success
-        summary.files_quarantined = quarantine.filter(pl.col("table_name") == "files").height
-        summary.quarantine_reasons = dict(
-            quarantine.group_by(pl.col("reason").str.replace(r":.*", "")).len().iter_rows()
-        )
-        if not outcome.success:
-            summary.status = "failed"
-            summary.message = "critical expectations failed: " + ", ".join(outcome.critical_failures)
-            summary.finished_at = datetime.now(UTC)
-            record_run(target, summary)
-            logger.error(summary.message)
-            return summary
-        summary.status = "completed"
-        summary.articles_loaded = tables["articles"].height
-        summary.finished_at = datetime.now(UTC)
-        record_run(target, summary)
-        tables["article_sources"] = article_sources(tables["articles"], quarantine)
-        tables["file_state"] = file_accounting(files, tables["articles"], quarantine, summary.run_id)
-        tables["quarantine"] = quarantine
-        tables["runs"] = read_run_log(target)
-        tables["validations"] = outcome.records.with_columns(pl.lit(summary.run_id).alias("run_id"))
-        with timed("load"):
-            summary.table_rows = load_warehouse(staging, tables)
-        with timed("publish"):
-            publish(staging, target)
-        logger.info("published %s: %s", target, summary.table_rows)
-    return summary
+    gone = removed.select("source_name", pl.lit("removed").alias("status"))
+    return pl.concat([loaded, refused, gone], how="diagonal_relaxed").with_columns(
+        pl.lit(run_id).alias("last_run_id")
+    ).sort("source_name")
 
 
 def article_sources(articles: pl.DataFrame, quarantine: pl.DataFrame) -> pl.DataFrame:
@@ -218,8 +185,7 @@ def article_sources(articles: pl.DataFrame, quarantine: pl.DataFrame) -> pl.Data
 
 def record_run(warehouse: Path, summary: RunSummary) -> None:
     """Append the run to the run log beside the warehouse (kept even when the run fails)."""
-    row = summary.runs_row()
-    row = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+    row = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in summary.runs_row().items()}
     with open(sidecar(warehouse, ".runs.jsonl"), "a", encoding="utf-8") as log:
         log.write(json.dumps(row) + "\n")
 
@@ -227,9 +193,88 @@ def record_run(warehouse: Path, summary: RunSummary) -> None:
 def read_run_log(warehouse: Path) -> pl.DataFrame:
     """All runs so far, for the `runs` table."""
     rows = [json.loads(line) for line in sidecar(warehouse, ".runs.jsonl").read_text().splitlines() if line]
-    return pl.DataFrame(rows).with_columns(
+    return pl.DataFrame(rows, infer_schema_length=None).with_columns(
         pl.col("started_at", "finished_at").str.to_datetime(time_zone="UTC").dt.replace_time_zone(None)
     )
+
+
+@flow(name="wirehouse", log_prints=True)
+def wirehouse_flow(
+    input_dir: str,
+    warehouse: str | None = None,
+    full_refresh: bool = False,
+    max_bytes: int = ingest.DEFAULT_MAX_BYTES,
+    extensions: tuple[str, ...] = ingest.DEFAULT_EXTENSIONS,
+) -> RunSummary:
+    """Run once over the input folder and publish a validated warehouse (or keep the last good one)."""
+    logger = get_run_logger()
+    target = warehouse_path(warehouse)
+    summary = RunSummary(run_id=str(uuid.uuid4()), warehouse=str(target), started_at=datetime.now(UTC))
+    with store.writer_lock(target):
+        with summary.timed("read"):
+            files, quarantine = read_articles(Path(input_dir), max_bytes, tuple(extensions))
+            quarantine = quarantine.with_columns(pl.lit("files").alias("table_name"))
+            previous = {} if full_refresh else read_previous(target)
+            plan = plan_changes(files, previous)
+        summary.files_seen = files.height + quarantine.height
+        summary.files_processed = plan.new_files.height
+        summary.files_removed = plan.removed.height
+        logger.info("%d files: %d new or changed, %d unchanged, %d quarantined, %d removed",
+                    summary.files_seen, plan.new_files.height, plan.kept_article_ids.len(),
+                    quarantine.height, plan.removed.height)
+
+        fast_path = plan.unchanged and bool(previous)
+        tables: dict[str, pl.DataFrame] = {}
+        records = pl.DataFrame(schema=expectations.RECORD_SCHEMA)
+        if fast_path:
+            logger.info("nothing changed: articles and extractions are kept as they are")
+            summary.validation_success = True
+            summary.articles_loaded = previous["articles"].height
+        else:
+            with summary.timed("extract"):
+                new = extract_articles(plan.new_files)
+            with summary.timed("resolve"):
+                tables = resolve_people_and_stories(carry_over(previous, new, plan.kept_article_ids))
+            with summary.timed("validate"):
+                outcome = validate(tables, summary.started_at.date(), sidecar(target, ".docs"))
+            create_markdown_artifact(markdown=expectations.summary_markdown(outcome), key="validation-summary")
+            summary.validation_success = outcome.success
+            if not outcome.success:
+                summary.status = "failed"
+                summary.message = "critical expectations failed: " + ", ".join(outcome.critical_failures)
+                summary.finished_at = datetime.now(UTC)
+                record_run(target, summary)
+                logger.error("%s; the previous warehouse is kept unchanged", summary.message)
+                return summary
+            tables = expectations.apply_rejections(tables, outcome)
+            quarantine = pl.concat([quarantine, outcome.rejected_quarantine()], how="diagonal_relaxed")
+            records = outcome.records
+            tables["article_sources"] = article_sources(tables["articles"], quarantine)
+            summary.articles_loaded = tables["articles"].height
+
+        summary.status = "completed"
+        summary.files_quarantined = quarantine.filter(pl.col("table_name") == "files").height
+        summary.quarantine_reasons = dict(
+            quarantine.group_by(pl.col("reason").str.replace(r":.*", "")).len().sort("reason").iter_rows()
+        )
+        summary.finished_at = datetime.now(UTC)
+        record_run(target, summary)
+        tables["file_state"] = file_accounting(files, quarantine, plan.removed, summary.run_id)
+        tables["quarantine"] = quarantine.with_columns(pl.lit(summary.run_id).alias("run_id"))
+        tables["runs"] = read_run_log(target)
+        tables["validations"] = pl.concat(
+            [frame for frame in (store.read_tables(target, ("validations",)).get("validations"),
+                                 records.with_columns(pl.lit(summary.run_id).alias("run_id"))) if frame is not None],
+            how="diagonal_relaxed",
+        )
+        # a changed run writes a fresh file; the fast path copies the last one and updates the run log tables
+        with store.staging_copy(target, fresh=not fast_path) as staging:
+            with summary.timed("load"):
+                summary.table_rows = load_warehouse(staging, tables)
+            with summary.timed("publish"):
+                publish(staging, target)
+        logger.info("published %s: %s", target, summary.table_rows)
+    return summary
 
 
 def summary_dict(summary: RunSummary) -> dict:

@@ -34,3 +34,27 @@ def sample_texts() -> dict[str, str]:
 def sample_files(sample_texts) -> pl.DataFrame:
     """The samples as a `files` frame."""
     return files_frame(sample_texts)
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """One temporary Prefect API for the whole session (it costs seconds to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+@pytest.fixture(scope="session")
+def sample_run(prefect_api, tmp_path_factory):
+    """The flow run once over a copy of the samples: (input folder, warehouse, summary)."""
+    import shutil
+
+    from flows.pipeline import wirehouse_flow
+
+    base = tmp_path_factory.mktemp("samples_run")
+    input_dir = base / "input"
+    shutil.copytree(SAMPLES, input_dir)
+    warehouse = base / "w.duckdb"
+    summary = wirehouse_flow(str(input_dir), str(warehouse))
+    return input_dir, warehouse, summary

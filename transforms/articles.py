@@ -6,16 +6,16 @@ import polars as pl
 # widgets, comment footers, machine-translation notices, copyright and logo lines.
 BOILERPLATE_LINE = (
     r"(?i)^(?:"
-    r"\d{1,3}"                                    # footnote number on its own line
-    r"|\[\d{1,3}\]"                               # [1]
-    r"|source:\s.*"                               # Source: TechCrunch
-    r"|sources?"                                  # 'Sources'
-    r"|\d+\s+sources"                             # 10 Sources
-    r"|share|tweet|print|e-?mail|copy link"       # share widgets
+    r"\d{1,3}"  # footnote number on its own line
+    r"|\[\d{1,3}\]"  # [1]
+    r"|source:\s.*"  # Source: TechCrunch
+    r"|sources?"  # 'Sources'
+    r"|\d+\s+sources"  # 10 Sources
+    r"|share|tweet|print|e-?mail|copy link"  # share widgets
     r"|(?:instagram|linkedin|facebook|twitter|x|youtube) logo"
     r"|reviewed by\s*.*"
     r"|(?:©|\(c\)|copyright)\s.*"
-    r"|※.*"                                       # ※ This article has been translated by AI ...
+    r"|※.*"  # ※ This article has been translated by AI ...
     r"|.*translated by ai.*"
     r"|statement:\s.*"
     r"|original:\s.*"
@@ -23,7 +23,7 @@ BOILERPLATE_LINE = (
     r"|(?:input|updated|published|modified|posted)\s*:?"  # metadata label; its value is kept for dates
     r"|\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"  # bare timestamp line
     r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+\w+\s+\d{1,2},?\s+\d{4}"
-    r"|\S+@\S+\.\w+\s.*"                          # e-mail byline footer
+    r"|\S+@\S+\.\w+\s.*"  # e-mail byline footer
     r"|[^\s:]+\s+n[ėe]ra:?|ra[šs]yti\s+komentar\S*|\w*komentar\w*:?"  # foreign comment footers
     r"|leave a comment|comments?\s*\(\d+\)|no comments:?"
     r")$"
@@ -39,7 +39,7 @@ BYLINE = (
 )
 
 OUTLET = (
-    r"(?i)^\S+@(\S+\.\w+)\s"                      # e-mail domain in a byline footer
+    r"(?i)^\S+@(\S+\.\w+)\s"  # e-mail domain in a byline footer
     r"|^original:\s*(?:https?://)?(?:www\.)?([^/\s]+)"  # Original: www.toutiao.com/...
     r"|\((reuters|ap|afp|bloomberg|xinhua|yonhap)\)\s*[-–—]"  # wire dateline
     r"|^(?:©|\(c\))\s*\d{4}\s+(.+)$"
@@ -64,12 +64,12 @@ def classify_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
     """Mark boilerplate lines and pull byline and outlet evidence out of them."""
     return lines.with_columns(
         pl.col("line").str.contains(BOILERPLATE_LINE).alias("is_boilerplate"),
-        pl.coalesce(
-            pl.col("line").str.extract(BYLINE, i) for i in (1, 2, 3, 4)
-        ).str.strip_chars().alias("byline"),
-        pl.coalesce(
-            pl.col("line").str.extract(OUTLET, i) for i in (1, 2, 3, 4)
-        ).str.strip_chars().alias("outlet"),
+        pl.coalesce(pl.col("line").str.extract(BYLINE, i) for i in (1, 2, 3, 4))
+        .str.strip_chars()
+        .alias("byline"),
+        pl.coalesce(pl.col("line").str.extract(OUTLET, i) for i in (1, 2, 3, 4))
+        .str.strip_chars()
+        .alias("outlet"),
     ).with_columns(
         (pl.col("is_boilerplate") | pl.col("byline").is_not_null()).alias("is_boilerplate"),
     )
@@ -78,11 +78,15 @@ def classify_lines(lines: pl.LazyFrame) -> pl.LazyFrame:
 def assemble_body(lines: pl.LazyFrame) -> pl.LazyFrame:
     """Join the kept lines back into a body, paragraphs separated by blank lines."""
     kept = pl.col("line").filter(~pl.col("is_boilerplate") & (pl.col("line") != ""))
-    return lines.sort("source_name", "line_no").group_by("source_name", maintain_order=True).agg(
-        kept.str.replace_all(INLINE_FOOTNOTE, "").str.join("\n\n").alias("body"),
-        kept.first().alias("first_line"),
-        pl.col("byline").drop_nulls().first().alias("byline"),
-        pl.col("outlet").drop_nulls().first().alias("outlet"),
+    return (
+        lines.sort("source_name", "line_no")
+        .group_by("source_name", maintain_order=True)
+        .agg(
+            kept.str.replace_all(INLINE_FOOTNOTE, "").str.join("\n\n").alias("body"),
+            kept.first().alias("first_line"),
+            pl.col("byline").drop_nulls().first().alias("byline"),
+            pl.col("outlet").drop_nulls().first().alias("outlet"),
+        )
     )
 
 

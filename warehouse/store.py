@@ -59,17 +59,6 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     return frame.height
 
 
-def read_table(warehouse: Path, table: str) -> pl.DataFrame | None:
-    """A table of the published warehouse as a frame, or None when there is no warehouse or table yet."""
-    if not warehouse.exists():
-        return None
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-        ).fetchone()[0]
-        return con.table(table).pl() if exists else None
-
-
 @contextmanager
 def staging_copy(warehouse: Path, *, fresh: bool) -> Iterator[Path]:
     """A private copy of the warehouse to build into; removed again unless it was published."""
@@ -109,3 +98,37 @@ def writer_lock(warehouse: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, Path]:
+    """Write every table and view of the warehouse as one Parquet file each, for file-based BI tools."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+        ).fetchall()]
+        for name in names:
+            target = out_dir / f"{name}.parquet"
+            con.execute(f"COPY (SELECT * FROM {name}) TO '{target.as_posix()}' (FORMAT parquet)")
+            written[name] = target
+    return written
+
+
+def read_tables(warehouse: Path, tables: tuple[str, ...]) -> dict[str, pl.DataFrame]:
+    """The named tables of the published warehouse as frames (missing ones left out)."""
+    if not warehouse.exists():
+        return {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return {t: con.table(t).pl() for t in tables if t in present}
+
+
+def replace_tables(database: Path, tables: dict[str, pl.DataFrame]) -> dict[str, int]:
+    """Replace the contents of the given tables (children emptied first, parents filled first)."""
+    with duckdb.connect(str(database)) as con:
+        apply_schema(con)
+        for table in reversed(TABLES):
+            if table in tables:
+                con.execute(f"DELETE FROM {table}")
+        return {t: insert_frame(con, t, tables[t]) for t in TABLES if t in tables}
