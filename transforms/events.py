@@ -1,0 +1,457 @@
+"""Events: who did what (to whom, where, when), one candidate per sentence, and cross-article linking.
+
+A sentence becomes an event when it has an action from a small verb lexicon (leftmost verb
+outside quotes; 'say' only when no other verb) and an actor (a timeline row needs a who; the
+dates of actor-less sentences stay in `temporal_expressions`). Actor: a person from `mentions`
+named before the verb, else an organization or country of a small lexicon named before it,
+else any person, else any organization in the sentence ("to China" is a counterpart, never an
+actor). Everything is a polars regex over the sentence except sentence splitting
+(`_split_sentences`, per article, for Python character offsets and quote masking) and the
+sha256 event ids (`_sha16`, per batch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import polars as pl
+
+EVENT_COLUMNS = [
+    "event_id", "article_id", "event_date", "date_value", "date_precision", "actor", "action", "object",
+    "counterpart", "location", "evidence", "start_char", "end_char", "confidence", "story_event_id",
+]  # fmt: skip
+
+# action -> verb forms; finite/participle forms only, so nouns like "restrictions" or "sales" do not count.
+# Matched case-sensitively (lower case): "States" in "United States" is not "states", "Ban" not "ban".
+ACTIONS: dict[str, str] = {
+    "allow": r"allow(?:s|ed|ing)?|approv(?:e|es|ed|ing)|permit(?:s|ted|ting)?|authori[sz](?:e|es|ed|ing)"
+    r"|grant(?:s|ed|ing)?|lift(?:s|ed|ing)",
+    "restrict": r"(?:to|will|would)\s+(?:ban|curb)|ban(?:s|ned|ning)|restrict(?:s|ed|ing)?|block(?:s|ed|ing)?"
+    r"|curb(?:ed|ing)"
+    r"|prohibit(?:s|ed|ing)?|suspend(?:s|ed|ing)?|halt(?:s|ed|ing)|impos(?:e|es|ed|ing)|controll(?:ed|ing)",
+    "agree": r"agree(?:s|d|ing)?|(?:reach|sign)(?:s|es|ed|ing)?\s+(?:an?\s+|the\s+)?(?:agreement|deal)"
+    r"|(?:agreement|deal)\s+(?:was\s+)?(?:reached|signed)",
+    "negotiate": r"negotiat(?:e|es|ed|ing)|(?:hold|holds|held|holding)\s+talks",
+    "meet": r"met|meet(?:s|ing)?|visit(?:s|ed|ing)?",
+    "announce": r"announc(?:e|es|ed|ing)|unveil(?:s|ed|ing)?|launch(?:es|ed)|released|introduced|issued"
+    r"|revealed",
+    "sell": r"sell(?:s|ing)?|sold|export(?:ed|ing)|(?:to|will|would|can|could)\s+export|ship(?:ped|ping)"
+    r"|deliver(?:ed|ing)|suppl(?:ied|ying)",
+    "buy": r"buy(?:s|ing)?|bought|purchas(?:es|ed|ing)|import(?:ed|ing)|(?:to|will|would|can|could)\s+import"
+    r"|acquir(?:e|es|ed|ing)",
+    "invest": r"invest(?:s|ed|ing)?",
+    "investigate": r"sue(?:s|d)?|suing|investigat(?:e|es|ed|ing)|prob(?:es|ed|ing)|charged|fined",
+    "extend": r"extend(?:s|ed|ing)?|renew(?:s|ed|ing)?|prolong(?:s|ed|ing)?",
+}
+SAY = (
+    r"said|says|say|told|tells|stated|states|explained|emphasi[sz]ed|added|noted|claimed|argued|warned"
+    r"|commented|stressed|pointed\s+out|according\s+to"
+)
+# leftmost lexicon verb (one named group per action) and the rest of the sentence after it
+ACTION_PATTERN = (
+    "(?s)(?:" + "|".join(rf"\b(?P<{name}>{verbs})\b" for name, verbs in ACTIONS.items()) + ")(?P<rest>.*)"
+)
+_STOP = (
+    r"to|for|in|on|at|from|with|by|of|after|before|that|which|who|and|or|as|because|while|when|if|under|over"
+    r"|during|since|until|amid|despite|than|into|this|last|next|is|are|was|were|be|been|will|would"
+    r"|between|among|about|without|within|through|across|like|via|per"
+)
+_NOT_AN_OBJECT = rf"(?i)^(?:{_STOP}|it|its|them|they|him|her|us|we|he|she|you|itself|themselves)\b"
+# the noun phrase opening the rest of a sentence after its verb; skips "to <verb>", determiners and
+# "export(s)/sale(s)/... of", stops at a preposition, conjunction or punctuation
+OBJECT_PATTERN = (
+    r"^(?:\s+to\s+\w+)?(?:\s+(?:the|its|their|his|her|a|an))?"
+    r"(?:(?:\s+[\w-]+['’]s)?\s+(?:export|exports|sale|sales|purchase|purchases|shipment|shipments|use|supply"
+    r"|delivery|deliveries)\s+of)?(?:\s+(?:the|its|their|his|her|a|an))?"
+    rf"\s+([\w'’.-]+(?:\s+[\w'’.-]+){{0,4}}?)(?:\s+(?:{_STOP})\b|\s*[,.;:\"“”(…]|$)"
+)
+_QUOTED = r'"[^"]*"|“[^”]*”'
+_COMPANIES = (
+    r"Nvidia|NVIDIA|Huawei|AMD|Intel|TSMC|Samsung(?:\s+Electronics)?|SK\s+Hynix|Apple|Microsoft|Google|Alphabet"
+    r"|Meta|Amazon|OpenAI|DeepSeek|Tesla|Qualcomm|Micron|ASML|Alibaba|Tencent|ByteDance|Baidu|Broadcom"
+)
+_COUNTRIES = (
+    r"China|United\s+States|USA|US|Japan|(?:South\s+|North\s+)?Korea|Taiwan|Russia|India|Germany|France|Britain"
+    r"|UK|Canada|Mexico|Vietnam|Iran|Israel|Ukraine|Netherlands|Brazil|Australia|Singapore|Saudi\s+Arabia|EU"
+    r"|European\s+Union"
+)
+_AGENCIES = (
+    r"(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+\s+administration"
+    r"|(?:U\.S\.\s+|US\s+)?(?:Commerce|Treasury|State|Defense|Justice|Energy)\s+Department"
+    r"|(?:U\.S\.\s+|US\s+)?Department\s+of\s+(?:the\s+)?(?:Commerce|Treasury|State|Defense|Justice|Energy)"
+    r"|[A-Z][a-z]+\s+(?:Foreign\s+)?Ministry|Ministry\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
+    r"|White\s+House|Congress|Senate|European\s+Commission|Federal\s+Reserve"
+    r"|[A-Z][\w&]+(?:\s+[A-Z][\w&]+)?\s+(?:Inc|Corp|Corporation|Ltd|Group|Holdings)"
+)
+_INTRODUCED = r"(?i:to|with|against|from|towards?|in|on|at)"
+# an organization or country, optionally introduced by a preposition (kept, to tell actors from counterparts;
+# "by", "for", "of" are not: "imposed by the Biden administration", "a spokesperson for the Foreign Ministry")
+ORG_PATTERN = (
+    rf"(?:\b{_INTRODUCED}\s+(?:the\s+)?)?"
+    rf"(?:\b(?:{_AGENCIES}|{_COMPANIES}|{_COUNTRIES})\b|\bU\.S\.(?:A\.)?|\bU\.K\.)"
+)
+_COUNTERPART_PREFIX = r"^(?i:to|with|against|from|towards?)\s"
+_NOT_AN_ACTOR = r"^(?:(?i:the|this|that|an?)\s+)?administration$"
+_ORG_NAMES = {
+    r"^(?:the\s+)?(?:U\.S\.(?:A\.)?|US|USA|United\s+States)$": "United States",
+    r"^(?:the\s+)?(?:UK|U\.K\.|Britain)$": "United Kingdom",
+    r"^(?:EU|European\s+Union)$": "European Union",
+    r"^NVIDIA$": "Nvidia",
+    r"^(?:U\.S\.\s+|US\s+)?Department\s+of\s+(?:the\s+)?(\w+)$": "${1} Department",
+    r"^(?:U\.S\.\s+|US\s+)(\w+\s+Department)$": "${1}",
+    r"^(?:[A-Z][a-z]+\s+)?([A-Z][a-z]+\s+administration)$": "${1}",
+}
+# "in London", "in Geneva, Switzerland", "in the U.S."; a trailing "'s" marks a possessive, not a place
+LOCATION_PATTERN = (
+    r"\b(?:in|at)\s+(?:the\s+(?:United\s+States|U\.S\.|US|UK|U\.K\.|Netherlands|Philippines)"
+    r"|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,\s+[A-Z][A-Za-z.]*[A-Za-z])?(?:'s|’s)?)"
+)
+_NOT_A_PLACE = (
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday"
+    r"|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|These|Those|President|Secretary"
+    r"|Minister|Chairman|Chief|CEO|Mr|Ms|Mrs|Dr|Congressman|Senator|Governor)\b|^\w+(?:ese|ian|ean|can|ish)\b"
+    rf"|['’]s$|^(?:{_COMPANIES})$|^[A-Z][a-z]+(?:[^jqm]ing)\b"
+)
+
+_ABBREVIATIONS = {
+    "mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "u.s.", "u.k.", "u.n.", "inc.", "corp.", "co.", "ltd.",
+    "no.", "vs.", "e.g.", "i.e.", "gov.", "sen.", "rep.", "gen.", "lt.", "col.", "prof.", "jan.", "feb.",
+    "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.", "n.y.", "d.c.",
+}  # fmt: skip
+_SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])|[。！？]+|\n+")
+
+_SENTENCE = pl.Struct(
+    {"start_char": pl.Int64, "end_char": pl.Int64, "evidence": pl.String, "masked": pl.String}
+)
+LINK_ROUNDS = 3
+
+
+def _inside_quote(text: str) -> bool:
+    """Whether a quotation opened in `text` is still open at its end."""
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+
+def _split_sentences(body: str) -> list[dict[str, object]]:
+    """Sentences of one body with Python character offsets, plus the sentence with quotes masked.
+
+    Newlines always end a sentence; '.', '!' and '?' do unless they close an abbreviation
+    ('U.S.') or sit inside an open quotation. `masked` has every quoted passage's content
+    replaced by '…' (same length), so verbs and names inside quotes are not read as the event.
+    """
+    ends, start = [], 0
+    for match in _SENTENCE_END.finditer(body):
+        words = body[start : match.start() + 1].split()
+        inside = match.group(0)[0] != "\n" and _inside_quote(body[start : match.end()])
+        if inside or (match.group(0)[0] == "." and words and words[-1].lower() in _ABBREVIATIONS):
+            continue
+        ends.append((start, match.end()))
+        start = match.end()
+    ends.append((start, len(body)))
+    spans = []
+    for begin, end in ends:
+        text = body[begin:end]
+        stripped = text.strip()
+        if stripped:
+            offset = begin + len(text) - len(text.lstrip())
+            masked = re.sub(
+                _QUOTED, lambda q: q.group(0)[0] + "…" * (len(q.group(0)) - 2) + q.group(0)[-1], stripped
+            )
+            spans.append(
+                {
+                    "start_char": offset,
+                    "end_char": offset + len(stripped),
+                    "evidence": stripped,
+                    "masked": masked,
+                }
+            )
+    return spans
+
+
+def _sha16(keys: pl.Series) -> pl.Series:
+    """First 16 hex characters of sha256 of each key: ids stable across runs and polars versions."""
+    return pl.Series(
+        keys.name, [hashlib.sha256(k.encode()).hexdigest()[:16] if k is not None else None for k in keys]
+    )
+
+
+def _normalize_org(name: pl.Expr) -> pl.Expr:
+    """Canonical organization/country name ('to the U.S.' -> 'United States', 'NVIDIA' -> 'Nvidia')."""
+    name = (
+        name.str.replace(rf"^{_INTRODUCED}\s+", "")
+        .str.replace(r"^(?i:the)\s+", "")
+        .str.replace_all(r"\s+", " ")
+    )
+    for pattern, replacement in _ORG_NAMES.items():
+        name = name.str.replace(pattern, replacement)
+    return name
+
+
+def _first_in_sentence(
+    sentences: pl.LazyFrame, spans: pl.LazyFrame, columns: list[str], rank: pl.Expr
+) -> pl.LazyFrame:
+    """Per sentence, `columns` (and `_rank`) of the span inside it that is first by `rank`, then offset."""
+    return (
+        sentences.select(
+            "article_id", pl.col("start_char").alias("_s"), pl.col("end_char").alias("_e"), "_verb_end"
+        )
+        .join(spans, on="article_id")
+        .filter((pl.col("start_char") >= pl.col("_s")) & (pl.col("end_char") <= pl.col("_e")))
+        .with_columns(rank.alias("_rank"))
+        .sort("_rank", "start_char")
+        .group_by("article_id", "_s")
+        .agg(pl.col(*columns, "_rank").first())
+        .rename({"_s": "start_char"})
+    )
+
+
+def _action(text: pl.Expr) -> list[pl.Expr]:
+    """action (leftmost lexicon verb, else 'say' when a reporting verb is present), its object, and
+    `_verb_end`, the character offset right after the verb (the sentence end for 'say')."""
+    groups = text.str.extract_groups(ACTION_PATTERN)
+    rest = groups.struct.field("rest")
+    action = pl.coalesce(
+        [pl.when(groups.struct.field(name).is_not_null()).then(pl.lit(name)) for name in ACTIONS]
+    )
+    said = text.str.contains(rf"\b(?:{SAY})\b")
+    object_ = rest.str.extract(OBJECT_PATTERN, 1).str.strip_chars(" .,'’")
+    return [
+        pl.coalesce(action, pl.when(said).then(pl.lit("say"))).alias("action"),
+        pl.when(~object_.str.contains(_NOT_AN_OBJECT)).then(object_).alias("object"),
+        rest.alias("_rest"),
+        (pl.col("start_char") + text.str.len_chars() - rest.str.len_chars().fill_null(0)).alias("_verb_end"),
+    ]
+
+
+def _parties(text: pl.Expr, rest: pl.Expr, before: pl.Expr) -> list[pl.Expr]:
+    """Organizations that could act (before the verb, anywhere), the counterpart ('to/with/against
+    China') and the location ('in London'); counterpart and location are looked for after the verb
+    first (`rest`), then anywhere."""
+    is_counterpart = pl.element().str.contains(_COUNTERPART_PREFIX)
+    can_act = ~pl.element().str.contains(rf"^{_INTRODUCED}\s")
+
+    def first_org(part: pl.Expr, keep: pl.Expr) -> pl.Expr:
+        return _normalize_org(part.str.extract_all(ORG_PATTERN).list.filter(keep).list.first())
+
+    def first_place(part: pl.Expr) -> pl.Expr:
+        places = part.str.extract_all(LOCATION_PATTERN).list.eval(
+            pl.element().str.replace(r"^(?:in|at)\s+(?:the\s+)?", "")
+        )
+        return _normalize_org(places.list.filter(~pl.element().str.contains(_NOT_A_PLACE)).list.first())
+
+    return [
+        first_org(before, can_act).alias("_org_before"),
+        first_org(text, can_act).alias("_org"),
+        pl.coalesce(first_org(rest, is_counterpart), first_org(text, is_counterpart)).alias("counterpart"),
+        pl.coalesce(first_place(rest), first_place(text)).alias("location"),
+    ]
+
+
+def _actor() -> pl.Expr:
+    """Person before the verb, else organization before it, else any person, else any organization."""
+    org_before, org = (
+        pl.when(~pl.col(c).str.contains(_NOT_AN_ACTOR)).then(pl.col(c)) for c in ("_org_before", "_org")
+    )
+    return (
+        pl.when(pl.col("_person_before"))
+        .then(pl.col("_person"))
+        .otherwise(pl.coalesce(org_before, "_person", org))
+    )
+
+
+def _confidence() -> pl.Expr:
+    """Heuristic 0..1: a non-'say' action, a person actor, a resolved date, an object each add evidence."""
+    actor, date = pl.col("actor"), pl.col("event_date")
+    return pl.min_horizontal(
+        pl.lit(0.95),
+        pl.when(pl.col("action") == "say").then(0.4).otherwise(0.5)
+        + pl.when(actor == pl.col("_person")).then(0.2).when(actor.is_not_null()).then(0.1).otherwise(0.0)
+        + pl.when(date.is_not_null()).then(0.15).when(pl.col("_dated")).then(0.05).otherwise(0.0)
+        + pl.when(pl.col("object").is_not_null()).then(0.1).otherwise(0.0)
+        + pl.when(pl.col("counterpart").is_not_null()).then(0.05).otherwise(0.0),
+    )  # fmt: skip
+
+
+def _person_mentions(articles: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """Person mentions that can be actors: not the name inside "the Trump administration"."""
+    after = pl.col("body").str.slice(pl.col("end_char"), 20)
+    return (
+        mentions.filter(pl.col("person_name").is_not_null())
+        .join(articles.select("article_id", "body"), on="article_id")
+        .filter(~after.str.contains(r"^(?:['’]s)?\s+(?i:administration)\b"))
+        .select("article_id", "start_char", "end_char", pl.col("person_name").alias("_person"))
+    )
+
+
+def extract_events(articles: pl.LazyFrame, temporal: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.LazyFrame:
+    """One event per sentence that has an action and an actor (events contract).
+
+    Verbs, parties and objects are read from the sentence with quoted passages masked: a
+    quote's content is what someone said, not what the sentence reports as happening.
+    """
+    sentences = (
+        articles.select(
+            "article_id", pl.col("body").map_elements(_split_sentences, return_dtype=pl.List(_SENTENCE))
+        )
+        .explode("body", keep_nulls=False)  # a NULL body has no sentences
+        .unnest("body")
+        .with_columns(_action(pl.col("masked")))
+        .filter(pl.col("action").is_not_null())
+        .cache()  # read three times below: split the bodies once
+    )
+    persons = _first_in_sentence(
+        sentences,
+        _person_mentions(articles, mentions),
+        ["_person"],
+        rank=pl.col("start_char") >= pl.col("_verb_end"),  # a person named before the verb first
+    ).select("article_id", "start_char", "_person", (~pl.col("_rank")).alias("_person_before"))
+    dates = _first_in_sentence(
+        sentences,
+        temporal.select("article_id", "start_char", "end_char", "value", "date_value", "precision"),
+        ["value", "date_value", "precision"],
+        rank=pl.col("value").is_null(),  # a resolved date first
+    ).select("article_id", "start_char", pl.col("value").alias("event_date"), "date_value",
+             pl.col("precision").alias("date_precision"))  # fmt: skip
+    verb_in_sentence = pl.col("_verb_end") - pl.col("start_char")
+    return (
+        sentences.join(persons, on=["article_id", "start_char"], how="left")
+        .join(dates, on=["article_id", "start_char"], how="left")
+        .with_columns(
+            *_parties(pl.col("masked"), pl.col("_rest"), pl.col("masked").str.slice(0, verb_in_sentence)),
+            pl.col("date_precision").is_not_null().alias("_dated"),
+            pl.format("{}:{}:{}", "article_id", "start_char", "end_char")
+            .map_batches(_sha16, return_dtype=pl.String, is_elementwise=True)
+            .alias("event_id"),
+        )
+        .with_columns(_actor().alias("actor"))
+        .with_columns(
+            pl.when(pl.col("counterpart") != pl.col("actor")).then("counterpart").alias("counterpart")
+        )
+        .filter(pl.col("actor").is_not_null())
+        .with_columns(
+            _confidence().alias("confidence"), pl.lit(None, dtype=pl.String).alias("story_event_id")
+        )
+        .sort("article_id", "start_char")
+        .select(EVENT_COLUMNS)
+    )
+
+
+def _object_tokens(object_: pl.Expr) -> pl.Expr:
+    """Content words of an object ('NVIDIA's H20 chips' -> ['nvidia', 'h20', 'chip']) for overlap tests."""
+    return (
+        object_.str.to_lowercase()
+        .str.replace_all(r"['’]s\b", "")
+        .str.extract_all(r"[\w-]+")
+        .list.eval(pl.element().str.replace(r"^(\w{3,})s$", "${1}"))
+        .list.filter(~pl.element().is_in(["the", "its", "their", "a", "an", "of", "and", "new", "latest"]))
+        .list.unique()
+        .fill_null([])
+    )
+
+
+def _propagate(labels: pl.LazyFrame, pairs: pl.LazyFrame) -> pl.LazyFrame:
+    """One round of min-label propagation over linked pairs (connected components, bounded rounds)."""
+    return (
+        pairs.join(labels.rename({"event_id": "other_id", "story": "other_story"}), on="other_id")
+        .group_by("event_id")
+        .agg(pl.col("other_story").min().alias("story"))
+    )
+
+
+def _adopt_finer_story(labels: pl.LazyFrame, pairs: pl.LazyFrame, level: int) -> pl.LazyFrame:
+    """Stories whose date has `level` characters (7 month, 4 year, 0 undated) join the one story of
+    their more precisely dated matches; with matches in several such stories they stay apart."""
+    candidates = (
+        pairs.filter((pl.col("_len") == level) & (pl.col("other_len") > level))
+        .join(labels, on="event_id")
+        .join(labels.rename({"event_id": "other_id", "story": "finer"}), on="other_id")
+        .group_by("story")
+        .agg(pl.col("finer").unique())
+        .filter(pl.col("finer").list.len() == 1)
+        .select("story", pl.col("finer").list.first())
+    )
+    return labels.join(candidates, on="story", how="left").select(
+        "event_id", pl.coalesce("finer", "story").alias("story")
+    )
+
+
+def link_story_events(events: pl.LazyFrame) -> pl.LazyFrame:
+    """Give one story_event_id to events that are the same happening reported in several places.
+
+    Matching events: same action and same (non-NULL) actor, objects sharing at least half their
+    words (Jaccard >= 0.5; two events without objects match only when both are dated), and
+    compatible dates (missing, or one a prefix of the other: '2025-07' ~ '2025-07-15').
+    Events with equal dates group together (`LINK_ROUNDS` rounds of min-label propagation);
+    then, from month to year to undated, a less precise group joins the more precise group
+    its events match, but only when that group is unique, so an undated "allowed H20 sales"
+    never bridges April's and July's. The id is an event_id of the group.
+
+    Work is done on distinct (action, actor, object words, date) signatures, and only pairs
+    sharing an object word (or, without objects, a year) are compared, so repeated wire copy
+    does not make the pairing quadratic in events.
+    """
+    keyed = events.select(
+        "event_id", "action", "actor", "event_date",
+        _object_tokens(pl.col("object")).list.sort().alias("_tokens"),
+    )  # fmt: skip
+    signature = ["action", "actor", "_key", "event_date"]
+    signatures = (
+        keyed.filter(pl.col("actor").is_not_null())
+        .with_columns(pl.col("_tokens").list.join(" ").alias("_key"))
+        .group_by(signature)
+        .agg(pl.col("event_id").min().alias("sig"), pl.col("_tokens").first())
+        .with_columns(pl.col("event_date").str.len_chars().fill_null(0).alias("_len"))
+        .cache()
+    )
+    blocks = pl.concat(
+        [
+            signatures.select("sig", "action", "actor", pl.col("_tokens").alias("_block")).explode("_block"),
+            signatures.filter(
+                (pl.col("_tokens").list.len() == 0) & pl.col("event_date").is_not_null()
+            ).select(
+                "sig", "action", "actor", pl.format("@{}", pl.col("event_date").str.head(4)).alias("_block")
+            ),
+        ]
+    ).drop_nulls("_block")
+    candidates = (
+        blocks.join(blocks.rename({"sig": "other_sig"}), on=["action", "actor", "_block"])
+        .select("sig", "other_sig")
+        .unique()
+    )
+    side = signatures.select("sig", "event_date", "_tokens", "_len")
+    other = side.rename(
+        {"sig": "other_sig", "event_date": "other_date", "_tokens": "other_tokens", "_len": "other_len"}
+    )
+    shared = pl.col("_tokens").list.set_intersection("other_tokens").list.len()
+    union = pl.col("_tokens").list.set_union("other_tokens").list.len()
+    both_dated = pl.col("event_date").is_not_null() & pl.col("other_date").is_not_null()
+    dates_agree = (
+        pl.col("event_date").is_null()
+        | pl.col("other_date").is_null()
+        | pl.col("event_date").str.starts_with(pl.col("other_date"))
+        | pl.col("other_date").str.starts_with(pl.col("event_date"))
+    )
+    objects_agree = pl.when(union == 0).then(both_dated).otherwise(shared >= 0.5 * union)
+    pairs = (
+        candidates.join(side, on="sig")
+        .join(other, on="other_sig")
+        .filter(objects_agree & dates_agree)
+        .select(pl.col("sig").alias("event_id"), pl.col("other_sig").alias("other_id"), "_len", "other_len")
+        .cache()
+    )
+    same_date = pairs.filter(pl.col("_len") == pl.col("other_len"))  # compatible and as precise: equal
+    labels = same_date.group_by("event_id").agg(pl.col("other_id").min().alias("story"))
+    for _ in range(LINK_ROUNDS):
+        labels = _propagate(labels, same_date).cache()
+    for level in (7, 4, 0):
+        labels = _adopt_finer_story(labels, pairs, level).cache()
+    event_signature = keyed.with_columns(pl.col("_tokens").list.join(" ").alias("_key")).join(
+        signatures.select(*signature, "sig"), on=signature, how="inner", nulls_equal=True
+    )
+    stories = event_signature.join(labels.rename({"event_id": "sig"}), on="sig").select("event_id", "story")
+    return (
+        events.drop("story_event_id")
+        .join(stories, on="event_id", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("story", "event_id").alias("story_event_id"))
+        .select(EVENT_COLUMNS)
+    )
