@@ -12,21 +12,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import cProfile
 import dataclasses
 import importlib
-import io
 import json
 import os
 import platform
-import pstats
 import re
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -148,14 +147,70 @@ def summary_fields(summary: Any) -> dict[str, Any]:
     return {k: data.get(k) for k in keep}
 
 
-def profile_report(profiler: cProfile.Profile, path: Path, top: int = 45) -> None:
-    """Dump the profile to `path` and a readable top list (cumulative and own time) beside it."""
-    profiler.dump_stats(str(path))
-    text = io.StringIO()
-    stats = pstats.Stats(profiler, stream=text)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    path.with_suffix(".txt").write_text(text.getvalue(), encoding="utf-8")
+class Sampler:
+    """A small sampling profiler over every Python thread (polars runs UDFs off the main thread).
+
+    Every `interval` seconds it records each thread's stack; the report ranks functions by samples
+    where they were running (self) and on the stack (total), and writes collapsed stacks for
+    flamegraph.pl / speedscope. Time spent in Rust or C shows up on the Python frame that called it.
+    """
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.stacks: Counter[tuple[str, ...]] = Counter()
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-sampler", daemon=True)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        own = threading.get_ident()
+        while not self._stop.wait(self.interval):
+            for ident, frame in sys._current_frames().items():
+                if ident == own:
+                    continue
+                stack = []
+                while frame is not None:
+                    code = frame.f_code
+                    stack.append(f"{code.co_name} ({short_path(code.co_filename)}:{code.co_firstlineno})")
+                    frame = frame.f_back
+                if stack and not stack[0].startswith(("wait (", "_wait_for_tstate_lock", "select (")):
+                    self.stacks[tuple(reversed(stack))] += 1
+            self.samples += 1
+
+    def report(self, path: Path, top: int = 40) -> None:
+        """Write the top lists to `path` and the collapsed stacks beside it (`.collapsed`)."""
+        own: Counter[str] = Counter()
+        total: Counter[str] = Counter()
+        for stack, count in self.stacks.items():
+            own[stack[-1]] += count
+            for name in set(stack):
+                total[name] += count
+        ms = self.interval * 1000
+        lines = [f"{self.samples} samples every {ms:.0f} ms over all threads (idle waits left out); seconds are "
+                 "thread-seconds: threads running polars UDFs in parallel (or queueing for the GIL) add up", "",
+                 "self (running in that function, or in Rust/C called from it):"]
+        lines += [f"  {n * self.interval:9.2f}s  {name}" for name, n in own.most_common(top)]
+        lines += ["", "total (on the stack):"]
+        lines += [f"  {n * self.interval:9.2f}s  {name}" for name, n in total.most_common(top)]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.with_suffix(".collapsed").write_text(
+            "".join(f"{';'.join(stack)} {n}\n" for stack, n in self.stacks.items()), encoding="utf-8")
+
+
+def short_path(filename: str) -> str:
+    """A source path without the site-packages or project prefix."""
+    for marker in ("site-packages/", str(PROJECT_ROOT) + "/"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    return filename
 
 
 def measure_run(input_dir: Path, warehouse: Path, flow_spec: str = DEFAULT_FLOW,
@@ -164,16 +219,10 @@ def measure_run(input_dir: Path, warehouse: Path, flow_spec: str = DEFAULT_FLOW,
     flow = load_flow(flow_spec)
     baseline = proc_status_mb("VmRSS")
     hwm_reset = reset_peak_rss()
-    profiler = cProfile.Profile() if profile else None
+    sampler = Sampler() if profile else contextlib.nullcontext()
     t0 = time.perf_counter()
-    with contextlib.redirect_stdout(sys.stderr):
-        if profiler:
-            profiler.enable()
-        try:
-            state = flow(str(input_dir), str(warehouse), return_state=True)
-        finally:
-            if profiler:
-                profiler.disable()
+    with contextlib.redirect_stdout(sys.stderr), sampler:
+        state = flow(str(input_dir), str(warehouse), return_state=True)
     seconds = time.perf_counter() - t0
     result: dict[str, Any] = {
         "seconds": seconds,
@@ -182,8 +231,8 @@ def measure_run(input_dir: Path, warehouse: Path, flow_spec: str = DEFAULT_FLOW,
         "process_peak_rss_mb": process_peak_rss_mb(),
         "pid": os.getpid(),
     }
-    if profiler and profile:
-        profile_report(profiler, profile)
+    if isinstance(sampler, Sampler) and profile:
+        sampler.report(profile)
     value = state.result(raise_on_failure=False)
     if isinstance(value, BaseException) or not state.is_completed():
         result.update(status="error", error=repr(value)[:2000], summary=None)
@@ -521,7 +570,8 @@ def configure_parser(bench: argparse.ArgumentParser) -> argparse.ArgumentParser:
                        help="run every flow in this process (faster; peak RSS then includes earlier runs)")
     bench.add_argument("--workdir", help="where to make the temporary corpus folder (default: system temp)")
     bench.add_argument("--keep", action="store_true", help="keep the corpus, warehouses and child logs")
-    bench.add_argument("--profile", help="cProfile the full run at N into this .prof file (+ a .txt top list)")
+    bench.add_argument("--profile", help="sample-profile the full run at N into this text file "
+                       "(+ .collapsed stacks for a flame graph)")
     bench.add_argument("--flow", default=DEFAULT_FLOW, help="flow to measure, module:function (default %(default)s)")
     bench.set_defaults(handler=cmd_bench)
     return bench

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.environment import use_offline_prefect
+from flows.environment import DEFAULT_REGISTRY, use_offline_prefect
 from warehouse.settings import warehouse_path
 
 
@@ -28,6 +28,8 @@ def check_run_args(args: argparse.Namespace) -> tuple[Path, Path]:
         warehouse.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise CliError(f"--warehouse {args.warehouse}: cannot create its folder ({err.strerror})") from None
+    if args.registry and not Path(args.registry).is_file():
+        raise CliError(f"--registry {args.registry}: no such file (give '' to run without a registry)")
     if args.max_bytes <= 0:
         raise CliError("--max-bytes must be a positive number of bytes")
     return input_dir.resolve(), warehouse
@@ -58,7 +60,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     extensions = tuple(e if e.startswith(".") or e == "" else "." + e for e in args.extensions.split(","))
     try:
-        summary = wirehouse_flow(str(input_dir), str(warehouse), max_bytes=args.max_bytes, extensions=extensions)
+        summary = wirehouse_flow(str(input_dir), str(warehouse), full_refresh=args.full_refresh,
+                                 registry=args.registry or None, max_bytes=args.max_bytes, extensions=extensions)
     except WarehouseBusy as busy:
         print(f"wirehouse: {busy}", file=sys.stderr)
         return 3
@@ -108,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the whole flow once over an input folder")
     run.add_argument("--input", required=True, help="folder of article files (searched recursively)")
     run.add_argument("--warehouse", required=True, help="DuckDB file to build or update")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild from scratch instead of extracting only new or changed files")
+    run.add_argument("--registry", default=str(DEFAULT_REGISTRY),
+                     help="CSV of known people (canonical_name, aliases, roles) seeding the name clustering; "
+                          "'' for none (default %(default)s)")
     run.add_argument("--max-bytes", type=int, default=ingest.DEFAULT_MAX_BYTES,
                      help="larger files are quarantined as too_large (default %(default)s)")
     run.add_argument("--extensions", default=",".join(ingest.DEFAULT_EXTENSIONS),

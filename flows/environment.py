@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REGISTRY = PROJECT_ROOT / "people_registry.csv"
 
 OFFLINE_DEFAULTS = {
     "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),

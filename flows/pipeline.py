@@ -20,9 +20,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-import expectations
 import ingest
-from transforms import stages
+from flows.environment import DEFAULT_REGISTRY
+from transforms import people, stages
 from warehouse import store
 from warehouse.settings import sidecar, warehouse_path
 
@@ -87,7 +87,7 @@ def read_articles(input_dir: Path, max_bytes: int, extensions: tuple[str, ...]) 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def read_previous(warehouse: Path) -> dict[str, pl.DataFrame]:
     """The per-article tables and file accounting of the published warehouse (empty when there is none)."""
-    return store.read_tables(warehouse, (*stages.PER_ARTICLE_TABLES, "file_state"))
+    return store.read_tables(warehouse, (*stages.PER_ARTICLE_TABLES, "file_state", "validations"))
 
 
 @task(cache_policy=NO_CACHE)
@@ -109,23 +109,60 @@ def plan_changes(files: pl.DataFrame, previous: dict[str, pl.DataFrame]) -> Chan
 
 
 @task(cache_policy=NO_CACHE)
-def extract_articles(new_files: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def extract_articles(new_files: pl.DataFrame, registry: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
     """Per-article extraction of new or changed files: article fields, mentions, quotes, dates, events."""
-    lazies = stages.extract_per_article(new_files.lazy())
+    articles = stages.read_articles(new_files.lazy()).collect()
+    mentions = people.extract_mentions(articles.lazy(), registry=lazy(registry)).collect()
+    lazies = stages.extract_per_article(articles.lazy(), mentions.lazy())
     return dict(zip(lazies, pl.collect_all(lazies.values()), strict=True))
 
 
 @task(cache_policy=NO_CACHE)
-def resolve_people_and_stories(per_article: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+def resolve_people_and_stories(per_article: dict[str, pl.DataFrame],
+                               registry: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
     """Cross-article steps over the whole warehouse: canonical people and speakers, story links."""
-    lazies = stages.resolve_across_articles({t: f.lazy() for t, f in per_article.items()})
+    lazies = stages.resolve_across_articles({t: f.lazy() for t, f in per_article.items()}, registry=lazy(registry))
     return dict(zip(lazies, pl.collect_all(lazies.values()), strict=True))
 
 
+@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def read_registry(path: Path | None) -> pl.DataFrame | None:
+    """The optional people registry (canonical names, aliases, roles) that seeds the clustering."""
+    if path is None or not path.is_file():
+        return None
+    return pl.read_csv(path, schema=people.REGISTRY_SCHEMA)
+
+
+def lazy(frame: pl.DataFrame | None) -> pl.LazyFrame | None:
+    """A frame as lazy, keeping None."""
+    return None if frame is None else frame.lazy()
+
+
+@dataclass
+class Validated:
+    """The outcome of the checks: the tables to publish, the rows refused, and the per-expectation records."""
+
+    success: bool
+    critical_failures: list[str]
+    tables: dict[str, pl.DataFrame]
+    rejected: pl.DataFrame
+    records: pl.DataFrame
+
+
 @task(cache_policy=NO_CACHE)
-def validate(tables: dict[str, pl.DataFrame], run_date: date, docs_dir: Path) -> expectations.ValidationOutcome:
-    """Run every Great Expectations suite on the staged frames and build the Data Docs."""
-    return expectations.validate_tables(tables, run_date, docs_dir=docs_dir)
+def validate(tables: dict[str, pl.DataFrame], run_date: date, docs_dir: Path) -> Validated:
+    """Run every Great Expectations suite on the staged frames, build the Data Docs, drop refused rows."""
+    import expectations  # Great Expectations takes seconds to import: only runs that validate pay for it
+
+    outcome = expectations.validate_tables(tables, run_date, docs_dir=docs_dir)
+    create_markdown_artifact(markdown=expectations.summary_markdown(outcome), key="validation-summary")
+    return Validated(
+        success=outcome.success,
+        critical_failures=outcome.critical_failures,
+        tables=expectations.apply_rejections(tables, outcome),
+        rejected=outcome.rejected_quarantine(),
+        records=outcome.records,
+    )
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -203,6 +240,7 @@ def wirehouse_flow(
     input_dir: str,
     warehouse: str | None = None,
     full_refresh: bool = False,
+    registry: str | None = str(DEFAULT_REGISTRY),
     max_bytes: int = ingest.DEFAULT_MAX_BYTES,
     extensions: tuple[str, ...] = ingest.DEFAULT_EXTENSIONS,
 ) -> RunSummary:
@@ -215,6 +253,7 @@ def wirehouse_flow(
             files, quarantine = read_articles(Path(input_dir), max_bytes, tuple(extensions))
             quarantine = quarantine.with_columns(pl.lit("files").alias("table_name"))
             previous = {} if full_refresh else read_previous(target)
+            known_people = read_registry(Path(registry) if registry else None)
             plan = plan_changes(files, previous)
         summary.files_seen = files.height + quarantine.height
         summary.files_processed = plan.new_files.height
@@ -225,19 +264,17 @@ def wirehouse_flow(
 
         fast_path = plan.unchanged and bool(previous)
         tables: dict[str, pl.DataFrame] = {}
-        records = pl.DataFrame(schema=expectations.RECORD_SCHEMA)
         if fast_path:
             logger.info("nothing changed: articles and extractions are kept as they are")
             summary.validation_success = True
             summary.articles_loaded = previous["articles"].height
         else:
             with summary.timed("extract"):
-                new = extract_articles(plan.new_files)
+                new = extract_articles(plan.new_files, known_people)
             with summary.timed("resolve"):
-                tables = resolve_people_and_stories(carry_over(previous, new, plan.kept_article_ids))
+                tables = resolve_people_and_stories(carry_over(previous, new, plan.kept_article_ids), known_people)
             with summary.timed("validate"):
                 outcome = validate(tables, summary.started_at.date(), sidecar(target, ".docs"))
-            create_markdown_artifact(markdown=expectations.summary_markdown(outcome), key="validation-summary")
             summary.validation_success = outcome.success
             if not outcome.success:
                 summary.status = "failed"
@@ -246,9 +283,14 @@ def wirehouse_flow(
                 record_run(target, summary)
                 logger.error("%s; the previous warehouse is kept unchanged", summary.message)
                 return summary
-            tables = expectations.apply_rejections(tables, outcome)
-            quarantine = pl.concat([quarantine, outcome.rejected_quarantine()], how="diagonal_relaxed")
-            records = outcome.records
+            tables = outcome.tables
+            quarantine = pl.concat([quarantine, outcome.rejected], how="diagonal_relaxed")
+            tables["validations"] = pl.concat(
+                [frame for frame in (previous.get("validations"),
+                                     outcome.records.with_columns(pl.lit(summary.run_id).alias("run_id")))
+                 if frame is not None],
+                how="diagonal_relaxed",
+            )
             tables["article_sources"] = article_sources(tables["articles"], quarantine)
             summary.articles_loaded = tables["articles"].height
 
@@ -262,11 +304,6 @@ def wirehouse_flow(
         tables["file_state"] = file_accounting(files, quarantine, plan.removed, summary.run_id)
         tables["quarantine"] = quarantine.with_columns(pl.lit(summary.run_id).alias("run_id"))
         tables["runs"] = read_run_log(target)
-        tables["validations"] = pl.concat(
-            [frame for frame in (store.read_tables(target, ("validations",)).get("validations"),
-                                 records.with_columns(pl.lit(summary.run_id).alias("run_id"))) if frame is not None],
-            how="diagonal_relaxed",
-        )
         # a changed run writes a fresh file; the fast path copies the last one and updates the run log tables
         with store.staging_copy(target, fresh=not fast_path) as staging:
             with summary.timed("load"):

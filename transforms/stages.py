@@ -1,10 +1,11 @@
 """The two extraction stages of a run, as lazy frames.
 
-`extract_per_article` reads each new or changed article on its own: its fields, person mentions
-under the article's own spelling (`local_name`), quotes and events attributed to those local names,
-and dated expressions. `resolve_across_articles` then works on every article in the warehouse at
-once: it clusters the local names into people, gives quotes and events the canonical names, and
-links events into stories. Keeping the two apart is what makes incremental runs equal full ones.
+`extract_per_article` reads each new or changed article on its own: its fields and publication
+date, person mentions resolved within the article, quotes and events attributed to the article's
+own spelling of each person, and dated expressions. `resolve_across_articles` then works on every
+article of the warehouse at once: it clusters people across articles, gives mentions, quotes and
+events the canonical names, and links events into stories. Re-resolving rows that were already
+resolved gives the same answer, so an incremental run equals a full rebuild.
 """
 
 import polars as pl
@@ -13,7 +14,6 @@ from transforms import people
 from transforms.articles import parse_articles
 from transforms.events import extract_events, link_story_events
 from transforms.pubdate import find_published_date
-from transforms.quotemarks import quote_spans
 from transforms.quotes import extract_quotes
 from transforms.temporal import extract_temporal_expressions, infer_dates
 
@@ -24,80 +24,47 @@ ARTICLE_COLUMNS = [
     "published_date_confidence", "inferred_date", "inferred_date_method", "body_chars", "content_hash",
     "encoding", "input_format", "size_bytes",
 ]
-LINKED_MENTION_COLUMNS = ["article_id", "mention_text", "start_char", "end_char", "local_name", "role",
-                          "local_resolution"]
 
 
-def link_article_mentions(articles: pl.LazyFrame, seeds: pl.LazyFrame) -> pl.LazyFrame:
-    """Person mentions of each article linked within the article (surnames, roles, pronouns -> local name)."""
-    names = people.confirm_people(
-        people.name_candidates(articles).pipe(people.describe_candidates), people.registry_name_keys(seeds)
-    )
-    roles = people.role_candidates(articles).pipe(people.describe_candidates)
-    candidates = pl.concat([names, roles, people.pronoun_candidates(articles)], how="diagonal_relaxed")
-    return (
-        people.link_mentions(candidates, articles, quote_spans(articles))
-        .rename({"resolution": "local_resolution"})
-        .with_columns(pl.col("start_char", "end_char").cast(pl.Int64))
-        .select(LINKED_MENTION_COLUMNS)
-    )
+def read_articles(files: pl.LazyFrame) -> pl.LazyFrame:
+    """files -> articles with title, body, byline, outlet and stated publication date."""
+    return files.pipe(parse_articles).pipe(find_published_date)
 
 
-def as_local_people(linked: pl.LazyFrame) -> pl.LazyFrame:
-    """Mentions in the shape quote and event extraction read, named by their article's spelling."""
-    return linked.select(
-        "article_id", "mention_text", "start_char", "end_char", pl.col("local_name").alias("person_name"), "role",
-        pl.col("local_resolution").alias("resolution"),
-    )
-
-
-def extract_per_article(files: pl.LazyFrame, *, registry: pl.LazyFrame | None = None) -> dict[str, pl.LazyFrame]:
-    """files -> the per-article tables, with speakers and actors under each article's own spelling."""
-    seeds = people.registry_people(registry)
-    articles = files.pipe(parse_articles).pipe(find_published_date)
-    linked = link_article_mentions(articles, seeds)
-    local = as_local_people(linked)
+def extract_per_article(articles: pl.LazyFrame, mentions: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
+    """Parsed articles + their mentions (`people.extract_mentions`, collected once) -> per-article tables."""
     temporal = extract_temporal_expressions(articles)
-    articles = infer_dates(articles, temporal)
-    quotes = extract_quotes(articles, mentions=local).rename({"speaker": "speaker_local"})
-    events = extract_events(articles, temporal, local).rename({"actor": "actor_local"})
     return {
-        "articles": articles.select(ARTICLE_COLUMNS),
-        "mentions": linked,
-        "quotes": quotes,
+        "articles": infer_dates(articles, temporal).select(ARTICLE_COLUMNS),
+        "mentions": mentions,
+        "quotes": extract_quotes(articles, mentions=mentions),
         "temporal_expressions": temporal,
-        "events": events,
+        "events": extract_events(articles, temporal, mentions),
     }
+
+
+def canonical_actors(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
+    """Events whose person actor gets its canonical name (organisations are left as they are)."""
+    return (
+        events.join(names.rename({"person_name": "actor"}), on=["article_id", "actor"], how="left")
+        .with_columns(pl.coalesce("canonical_name", "actor").alias("actor"))
+        .drop("canonical_name", "link")
+    )
 
 
 def resolve_across_articles(
     per_article: dict[str, pl.LazyFrame], *, registry: pl.LazyFrame | None = None
 ) -> dict[str, pl.LazyFrame]:
     """Per-article tables of the whole warehouse -> final tables with canonical people and story links."""
-    seeds = people.registry_people(registry)
-    linked = per_article["mentions"]
-    canon = people.cluster_mentions(linked.rename({"local_resolution": "resolution"}), seeds)
-    by_local = canon.select("article_id", "local_name", "canonical_name")
-    mentions = linked.join(canon, on=["article_id", "local_name"], how="left").with_columns(
-        pl.coalesce("canonical_name", "local_name").alias("person_name"),
-        people.resolution_of(
-            pl.col("local_resolution"), pl.col("link"), pl.col("mention_text"), pl.col("canonical_name")
-        ).alias("resolution"),
-    )
-    quotes = per_article["quotes"].join(
-        by_local, left_on=["article_id", "speaker_local"], right_on=["article_id", "local_name"], how="left"
-    ).with_columns(pl.coalesce("canonical_name", "speaker_local").alias("speaker")).drop("canonical_name")
-    events = per_article["events"].join(
-        by_local, left_on=["article_id", "actor_local"], right_on=["article_id", "local_name"], how="left"
-    ).with_columns(pl.coalesce("canonical_name", "actor_local").alias("actor")).drop("canonical_name")
+    names = people.person_names(per_article["mentions"], registry=registry)
+    mentions = people.canonical_mentions(per_article["mentions"], names)
     articles = per_article["articles"]
-    final_mentions = mentions.select(*people.MENTION_COLUMNS, "local_name", "local_resolution")
     return {
         "articles": articles,
-        "mentions": final_mentions,
-        "quotes": quotes,
+        "mentions": mentions,
+        "quotes": people.canonical_quotes(per_article["quotes"], names),
         "temporal_expressions": per_article["temporal_expressions"],
-        "events": events.pipe(link_story_events),
-        "people": people.build_people(final_mentions, articles),
-        "person_aliases": people.build_person_aliases(final_mentions),
+        "events": per_article["events"].pipe(canonical_actors, names).pipe(link_story_events),
+        "people": people.build_people(mentions, articles),
+        "person_aliases": people.build_person_aliases(mentions),
     }

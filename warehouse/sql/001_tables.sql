@@ -53,8 +53,6 @@ CREATE TABLE IF NOT EXISTS mentions (
     person_name   VARCHAR,
     role          VARCHAR,
     resolution    VARCHAR,
-    local_name    VARCHAR,
-    local_resolution VARCHAR,
     PRIMARY KEY (article_id, start_char)
 );
 
@@ -64,7 +62,6 @@ CREATE TABLE IF NOT EXISTS quotes (
     quote_text        VARCHAR NOT NULL,                  -- the words inside the marks, verbatim
     kind              VARCHAR NOT NULL CHECK (kind IN ('direct', 'indirect')),
     speaker           VARCHAR,                           -- canonical person name; NULL if unknown or not a person
-    speaker_local     VARCHAR,                           -- the person as this article spells them in full
     speaker_raw       VARCHAR,
     speaker_org       VARCHAR,
     attribution_rule  VARCHAR,
@@ -96,7 +93,6 @@ CREATE TABLE IF NOT EXISTS events (
     date_value      DATE,
     date_precision  VARCHAR,
     actor           VARCHAR,
-    actor_local     VARCHAR,
     action          VARCHAR,
     object          VARCHAR,
     counterpart     VARCHAR,

@@ -48,8 +48,6 @@ COMMENT ON COLUMN mentions.end_char IS 'End offset (exclusive) into articles.bod
 COMMENT ON COLUMN mentions.person_name IS 'Canonical name of the person meant';
 COMMENT ON COLUMN mentions.role IS 'Role or title in apposition';
 COMMENT ON COLUMN mentions.resolution IS 'How the mention was resolved';
-COMMENT ON COLUMN mentions.local_name IS 'The person as this article names them in full (before clustering across articles)';
-COMMENT ON COLUMN mentions.local_resolution IS 'How the mention was linked within its article';
 
 COMMENT ON TABLE quotes IS 'One row per quote: who said what, verbatim';
 COMMENT ON COLUMN quotes.quote_id IS 'Quote key (stable for the same article and offsets)';
@@ -57,7 +55,6 @@ COMMENT ON COLUMN quotes.article_id IS 'Article key: first 16 hex characters of 
 COMMENT ON COLUMN quotes.quote_text IS 'The words inside the quote marks (direct) or the reported clause (indirect), verbatim';
 COMMENT ON COLUMN quotes.kind IS 'direct or indirect';
 COMMENT ON COLUMN quotes.speaker IS 'Canonical name of the person quoted; NULL when unknown or not a person';
-COMMENT ON COLUMN quotes.speaker_local IS 'The speaker as this article names them in full (before clustering across articles)';
 COMMENT ON COLUMN quotes.speaker_raw IS 'The speaker as written (e.g. ''Secretary Besant'', ''he'')';
 COMMENT ON COLUMN quotes.speaker_org IS 'Organisation or unnamed source quoted (e.g. ''Trump administration'')';
 COMMENT ON COLUMN quotes.attribution_rule IS 'The rule that attributed the quote';
@@ -86,7 +83,6 @@ COMMENT ON COLUMN events.event_date IS 'ISO value of the event date (YYYY, YYYY-
 COMMENT ON COLUMN events.date_value IS 'First day of the event date';
 COMMENT ON COLUMN events.date_precision IS 'Precision of event_date';
 COMMENT ON COLUMN events.actor IS 'Who acted (canonical person or organisation)';
-COMMENT ON COLUMN events.actor_local IS 'The actor as this article names them (before clustering across articles)';
 COMMENT ON COLUMN events.action IS 'Normalised action (say, allow, ban, meet, ...)';
 COMMENT ON COLUMN events.object IS 'What the action was about (e.g. H20 chips)';
 COMMENT ON COLUMN events.counterpart IS 'Target or counterpart (e.g. China)';

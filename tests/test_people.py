@@ -1,0 +1,246 @@
+"""Person mentions, within-article linking, cross-article clustering, registry, people tables."""
+
+import datetime as dt
+
+import polars as pl
+
+from transforms.people import (
+    MENTION_COLUMNS,
+    REGISTRY_SCHEMA,
+    Person,
+    build_people,
+    build_person_aliases,
+    canonical_mentions,
+    extract_mentions,
+    match_people,
+    person_names,
+    resolve_people,
+    role_keys,
+)
+from transforms.quotes import extract_quotes
+
+
+def articles(*bodies: str, dates: list[dt.date | None] | None = None) -> pl.LazyFrame:
+    """Articles frame from bodies: article_id a0, a1, ..., optional published dates."""
+    return pl.LazyFrame({
+        "article_id": [f"a{i}" for i in range(len(bodies))],
+        "body": list(bodies),
+        "published_date": dates or [None] * len(bodies),
+    }, schema_overrides={"published_date": pl.Date})
+
+
+def resolved_mentions(arts: pl.LazyFrame, registry: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """Mentions with canonical names: per-article extraction, then cross-article clustering."""
+    found = extract_mentions(arts, registry=registry)
+    return canonical_mentions(found, person_names(found, registry=registry))
+
+
+def mentions(*bodies: str, registry: pl.LazyFrame | None = None) -> list[dict]:
+    """Resolved mention rows as dicts, checking the offset contract."""
+    df = resolved_mentions(articles(*bodies), registry=registry).collect()
+    assert df.columns == MENTION_COLUMNS
+    for row in df.iter_rows(named=True):
+        assert bodies[int(row["article_id"][1:])][row["start_char"]:row["end_char"]] == row["mention_text"]
+    return df.to_dicts()
+
+
+def people_of(rows: list[dict]) -> dict[str, str]:
+    """mention_text -> person_name."""
+    return {r["mention_text"]: r["person_name"] for r in rows}
+
+
+def registry(*rows: tuple[str, str, str]) -> pl.LazyFrame:
+    """A registry frame (canonical_name, aliases, roles)."""
+    return pl.LazyFrame(rows, schema=REGISTRY_SCHEMA, orient="row")
+
+
+# --- finding people ----------------------------------------------------------------------------
+
+
+def test_role_before_the_name():
+    [m] = mentions("U.S. Commerce Secretary Jane Smith said on Tuesday that tariffs will stay.")
+    assert m["mention_text"] == "Jane Smith"
+    assert (m["role"], m["resolution"]) == ("U.S. Commerce Secretary", "exact")
+
+
+def test_role_in_apposition():
+    [m] = mentions("Tom Baker, the Secretary of Energy, said oil prices will fall.")
+    assert m["mention_text"] == "Tom Baker" and m["role"] == "the Secretary of Energy".removeprefix("the ")
+
+
+def test_lowercase_role_before_the_name():
+    [m] = mentions("White House AI czar Dana Fox said the rules are final.")
+    assert m["mention_text"] == "Dana Fox" and m["role"] == "White House AI czar"
+
+
+def test_speech_verb_next_to_a_full_name_makes_a_person():
+    rows = mentions('"We are ready for this," said Kazuo Ueda. Maria Lopez warned that costs will rise.')
+    assert [r["mention_text"] for r in rows] == ["Kazuo Ueda", "Maria Lopez"]
+
+
+def test_places_products_and_orgs_are_not_people():
+    rows = mentions("Nvidia unveiled its chip Vera Rubin in New York. The Commerce Department said nothing.")
+    assert rows == []
+
+
+# --- within one article ------------------------------------------------------------------------
+
+
+def test_surname_and_title_link_to_the_full_name():
+    rows = mentions("Tom Baker, the Secretary of Energy, spoke. Secretary Baker said prices will fall. "
+                    "Baker added that supply is ample.")
+    assert {r["person_name"] for r in rows} == {"Tom Baker"}
+    assert [r["resolution"] for r in rows] == ["exact", "surname", "surname"]
+
+
+def test_role_only_mention_links_to_the_person_with_that_role():
+    rows = mentions("Chief Executive Lena Park met investors. The CEO also discussed prices with them.")
+    assert people_of(rows) == {"Lena Park": "Lena Park", "The CEO": "Lena Park"}
+    assert rows[1]["resolution"] == "role"
+
+
+def test_headline_misspelling_links_by_sound_and_shared_role():
+    rows = mentions('Rambert Finance Minister "Taxes will not rise" No change\n\n'
+                    "Paul Lambert, the Finance Minister, said the budget is balanced.")
+    assert people_of(rows)["Rambert"] == "Paul Lambert"
+    assert rows[0]["resolution"] == "phonetic"
+
+
+def test_similar_surname_without_shared_role_stays_apart():
+    rows = mentions("Treasury Secretary Scott Bessent spoke on Monday. "
+                    "James Bessen, an economist at Boston University, said the plan is risky. "
+                    "Bessen said tariffs raise prices.")
+    assert people_of(rows) == {"Scott Bessent": "Scott Bessent", "James Bessen": "James Bessen",
+                               "Bessen": "James Bessen"}
+
+
+def test_pronoun_mentions_resolve_outside_quotes_only():
+    body = 'Senator Mark Hill spoke. He said "he will never run again" on Monday.'
+    rows = mentions(body)
+    pronouns = [r for r in rows if r["resolution"] == "pronoun"]
+    assert [(p["mention_text"], p["person_name"]) for p in pronouns] == [("He", "Mark Hill")]
+
+
+# --- across articles ---------------------------------------------------------------------------
+
+
+def test_spelling_variants_cluster_to_the_best_supported_spelling():
+    a0 = ("Scott Besant, Secretary of the Treasury, said talks went well. David Sachs, who oversees AI "
+          'policy, agreed. Rutnik Commerce Secretary "It is fine" OK\n\n'
+          "Howard Lutnick, the Commerce Secretary, spoke.")
+    a1 = ("Scott Bessent, the U.S. Secretary of the Treasury, said talks went well. David Sacks, head of AI "
+          "policy, agreed. Howard Lutnick, the Commerce Secretary, said Lutnick would travel.")
+    a2 = "Howard Lutnick, the Commerce Secretary, said talks went well. David Sacks, the AI czar, agreed."
+    names = {r["mention_text"]: r["person_name"] for r in mentions(a0, a1, a2)}
+    assert names["Scott Besant"] == names["Scott Bessent"] == "Scott Bessent"
+    assert names["David Sachs"] == names["David Sacks"] == "David Sacks"
+    assert names["Rutnik"] == "Howard Lutnick"
+
+
+def test_surname_first_rendering_joins_on_surname_and_specific_role():
+    a0 = "Kevin Lin, CEO of Acme, said sales grew."
+    a1 = "Acme's CEO Lin Jianguo said sales grew."
+    a2 = "Kevin Lin, the chief executive of Acme, said costs fell."
+    rows = mentions(a0, a1, a2)
+    assert people_of(rows)["Lin Jianguo"] == "Kevin Lin"
+    assert next(r["resolution"] for r in rows if r["mention_text"] == "Lin Jianguo") == "role"
+    arts = articles(a0, a1, a2)
+    [kevin] = build_people(resolved_mentions(arts), arts).collect().to_dicts()
+    assert kevin["aliases"] == ["Kevin Lin", "Lin Jianguo"]
+
+
+def test_different_given_names_never_merge():
+    a0 = "Treasury Secretary Scott Bessent said tariffs work."
+    a1 = "James Bessen, an economist at Boston University, said tariffs do not work."
+    a2 = "Bessen, an economist, said so again."
+    names = people_of(mentions(a0, a1, a2))
+    assert names["Scott Bessent"] == "Scott Bessent"
+    assert names["James Bessen"] == "James Bessen"
+    assert names["Bessen"] == "James Bessen"
+
+
+def test_match_rules_directly():
+    scott = Person.of("Scott Bessent", "Secretary of the Treasury")
+    assert match_people(Person.of("Scott Besant"), scott) == "phonetic"
+    assert match_people(Person.of("James Bessen", "economist"), scott) is None
+    assert match_people(Person.of("Bessen", "economist"), scott) is None
+    lutnick = Person.of("Howard Lutnick", "Secretary of Commerce")
+    assert match_people(Person.of("Rutnik", "Commerce Secretary"), lutnick) == "phonetic"
+    assert role_keys("the U.S. Secretary of Commerce") == role_keys("Commerce Minister")
+    assert role_keys("Commerce Minister") == {"secretary", "commerce"}
+    assert role_keys("Chief Executive") == {"ceo"}
+
+
+# --- registry ----------------------------------------------------------------------------------
+
+
+def test_registry_sets_the_canonical_name():
+    reg = registry(("Robert Smith", "Bob Smith;Bobby Smith", "Governor of Ohio"))
+    rows = mentions("Governor Bob Smith said the roads will reopen.", registry=reg)
+    assert [(r["mention_text"], r["person_name"], r["resolution"]) for r in rows] == [
+        ("Bob Smith", "Robert Smith", "registry")]
+
+
+def test_empty_registry_changes_nothing():
+    body = "Tom Baker, the Secretary of Energy, said prices will fall."
+    assert mentions(body, registry=registry()) == mentions(body)
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def test_people_and_alias_tables():
+    arts = articles(
+        "Tom Baker, the Secretary of Energy, said prices will fall. Baker added more.",
+        "Energy Secretary Tom Baker said supply is ample.",
+        dates=[dt.date(2025, 1, 2), dt.date(2025, 3, 4)],
+    )
+    ments = resolved_mentions(arts)
+    people = build_people(ments, arts).collect()
+    assert people.columns == ["person_id", "canonical_name", "aliases", "roles", "mention_count",
+                              "article_count", "first_seen", "last_seen"]
+    [tom] = people.to_dicts()
+    assert tom["canonical_name"] == "Tom Baker" and tom["aliases"] == ["Baker", "Tom Baker"]
+    assert (tom["mention_count"], tom["article_count"]) == (3, 2)
+    assert (tom["first_seen"], tom["last_seen"]) == (dt.date(2025, 1, 2), dt.date(2025, 3, 4))
+    aliases = build_person_aliases(ments).collect()
+    assert aliases["alias"].is_unique().all()
+    assert set(aliases["canonical_name"]) == {"Tom Baker"}
+
+
+def test_pronouns_and_role_phrases_are_not_aliases():
+    arts = articles("Chief Executive Lena Park met investors. The CEO said sales grew. She left early.")
+    ments = resolved_mentions(arts)
+    [lena] = build_people(ments, arts).collect().to_dicts()
+    assert lena["aliases"] == ["Lena Park"] and lena["mention_count"] == 1
+    assert build_person_aliases(ments).collect()["alias"].to_list() == ["Lena Park"]
+
+
+def test_quote_speakers_are_canonical_names():
+    a0 = 'Scott Besant, Secretary of the Treasury, said, "The talks went very well today."'
+    a1 = 'Scott Bessent, the U.S. Secretary of the Treasury, said, "We expect a deal this month."'
+    a2 = 'Scott Bessent, the Treasury Secretary, said, "The market reaction was calm."'
+    arts = articles(a0, a1, a2)
+    found = extract_mentions(arts)
+    local = extract_quotes(arts, mentions=found).collect()["speaker"].to_list()
+    assert local == ["Scott Besant", "Scott Bessent", "Scott Bessent"]  # each article's own spelling
+    _, quotes = resolve_people(found, extract_quotes(arts, mentions=found))
+    assert quotes.collect()["speaker"].to_list() == ["Scott Bessent"] * 3
+
+
+def test_extraction_does_not_depend_on_other_articles():
+    a0 = "Tom Baker, the Secretary of Energy, said prices will fall. Vera Lin spoke too."
+    a1 = "Vera Lin, a senior analyst, said prices will rise."
+    alone = extract_mentions(articles(a0)).collect().drop("article_id")
+    together = extract_mentions(articles(a0, a1)).collect().filter(pl.col("article_id") == "a0")
+    together = together.drop("article_id")
+    assert alone.equals(together)
+
+
+def test_resolving_twice_changes_nothing():
+    a0 = "Scott Besant, Secretary of the Treasury, said talks went well. Secretary Besant left."
+    a1 = "Scott Bessent, the U.S. Secretary of the Treasury, said talks went well."
+    a2 = "Scott Bessent, the Treasury Secretary, said the market was calm."
+    once = resolved_mentions(articles(a0, a1, a2))
+    twice = canonical_mentions(once, person_names(once))
+    assert once.collect().equals(twice.collect())
