@@ -11,10 +11,10 @@ export GX_ANALYTICS_ENABLED := false
 unexport PREFECT_API_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint score clean
+.PHONY: help setup run test lint score deploy-test clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(VENV_OK): requirements.lock pyproject.toml
 	python3 -m venv .venv
@@ -35,6 +35,9 @@ lint: $(VENV_OK) ## ruff check
 
 score: run ## score the samples' warehouse against ../shared/gold
 	$(PY) ../shared/eval/score.py --warehouse $(WAREHOUSE) --gold ../shared/gold
+
+deploy-test: $(VENV_OK) ## deploy prefect.yaml to a throwaway local Prefect server and run it once on a worker
+	$(PY) -m pytest -m deployment -s tests/test_deployment.py
 
 clean: ## remove the venv, Prefect home and outputs
 	rm -rf .venv .prefect out

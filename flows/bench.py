@@ -148,17 +148,19 @@ def summary_fields(summary: Any) -> dict[str, Any]:
 
 
 class Sampler:
-    """A small sampling profiler over every Python thread (polars runs UDFs off the main thread).
+    """A small sampling profiler of the main thread and of the threads polars runs Python UDFs on.
 
-    Every `interval` seconds it records each thread's stack; the report ranks functions by samples
-    where they were running (self) and on the stack (total), and writes collapsed stacks for
-    flamegraph.pl / speedscope. Time spent in Rust or C shows up on the Python frame that called it.
+    Every `interval` seconds it records those threads' stacks (Prefect's own helper threads, which
+    mostly sleep, are left out); the report ranks functions by samples where they were running (self)
+    and on the stack (total), and writes collapsed stacks for flamegraph.pl / speedscope. Time spent in
+    Rust or C shows up on the Python frame that called it.
     """
 
-    def __init__(self, interval: float = 0.005) -> None:
+    def __init__(self, interval: float = 0.01) -> None:
         self.interval = interval
         self.stacks: Counter[tuple[str, ...]] = Counter()
         self.samples = 0
+        self.elapsed = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bench-sampler", daemon=True)
 
@@ -171,19 +173,21 @@ class Sampler:
         self._thread.join()
 
     def _run(self) -> None:
-        own = threading.get_ident()
+        main = threading.main_thread().ident
+        t0 = time.perf_counter()
         while not self._stop.wait(self.interval):
+            helpers = {t.ident for t in threading.enumerate()} - {main}
             for ident, frame in sys._current_frames().items():
-                if ident == own:
+                if ident in helpers:
                     continue
                 stack = []
                 while frame is not None:
                     code = frame.f_code
                     stack.append(f"{code.co_name} ({short_path(code.co_filename)}:{code.co_firstlineno})")
                     frame = frame.f_back
-                if stack and not stack[0].startswith(("wait (", "_wait_for_tstate_lock", "select (")):
-                    self.stacks[tuple(reversed(stack))] += 1
+                self.stacks[tuple(reversed(stack))] += 1
             self.samples += 1
+        self.elapsed = time.perf_counter() - t0
 
     def report(self, path: Path, top: int = 40) -> None:
         """Write the top lists to `path` and the collapsed stacks beside it (`.collapsed`)."""
@@ -193,13 +197,13 @@ class Sampler:
             own[stack[-1]] += count
             for name in set(stack):
                 total[name] += count
-        ms = self.interval * 1000
-        lines = [f"{self.samples} samples every {ms:.0f} ms over all threads (idle waits left out); seconds are "
-                 "thread-seconds: threads running polars UDFs in parallel (or queueing for the GIL) add up", "",
+        tick = self.elapsed / self.samples if self.samples else self.interval
+        lines = [f"{self.samples} samples over {self.elapsed:.1f}s wall ({tick * 1000:.1f} ms apart) of the main "
+                 "thread and the polars threads running Python UDFs; seconds add up over threads", "",
                  "self (running in that function, or in Rust/C called from it):"]
-        lines += [f"  {n * self.interval:9.2f}s  {name}" for name, n in own.most_common(top)]
+        lines += [f"  {n * tick:9.2f}s  {name}" for name, n in own.most_common(top)]
         lines += ["", "total (on the stack):"]
-        lines += [f"  {n * self.interval:9.2f}s  {name}" for name, n in total.most_common(top)]
+        lines += [f"  {n * tick:9.2f}s  {name}" for name, n in total.most_common(top)]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         path.with_suffix(".collapsed").write_text(
             "".join(f"{';'.join(stack)} {n}\n" for stack, n in self.stacks.items()), encoding="utf-8")

@@ -71,6 +71,7 @@ class ChangePlan:
     new_files: pl.DataFrame
     kept_article_ids: pl.Series
     removed: pl.DataFrame
+    carried_rejections: pl.DataFrame
 
     @property
     def unchanged(self) -> bool:
@@ -87,24 +88,34 @@ def read_articles(input_dir: Path, max_bytes: int, extensions: tuple[str, ...]) 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def read_previous(warehouse: Path) -> dict[str, pl.DataFrame]:
     """The per-article tables and file accounting of the published warehouse (empty when there is none)."""
-    return store.read_tables(warehouse, (*stages.PER_ARTICLE_TABLES, "file_state", "validations"))
+    return store.read_tables(warehouse, (*stages.PER_ARTICLE_TABLES, "file_state", "validations", "quarantine"))
 
 
 @task(cache_policy=NO_CACHE)
-def plan_changes(files: pl.DataFrame, previous: dict[str, pl.DataFrame]) -> ChangePlan:
-    """Compare content hashes with the last run: new or edited files are extracted, the rest carried over."""
-    known = previous.get("articles")
-    known_ids = known["article_id"] if known is not None else pl.Series("article_id", [], pl.String)
+def plan_changes(files: pl.DataFrame, quarantine: pl.DataFrame, previous: dict[str, pl.DataFrame]) -> ChangePlan:
+    """Compare content hashes with the last run: new or edited files are extracted, the rest carried over.
+
+    A file whose article the checks refused last time is not extracted again while it is unchanged:
+    its quarantine rows are carried over instead.
+    """
+    empty = pl.DataFrame(schema={"source_name": pl.String, "content_hash": pl.String, "status": pl.String})
+    before = previous.get("file_state", empty)
+    known = previous.get("articles", pl.DataFrame(schema={"article_id": pl.String}))["article_id"]
+    refused_before = before.filter(pl.col("status") == "quarantined").drop_nulls("content_hash")
+    unchanged_refused = files.join(refused_before.select("source_name", "content_hash"),
+                                   on=["source_name", "content_hash"], how="semi")
     ids = files["content_hash"].str.slice(0, 16)
-    before = previous.get("file_state")
-    gone = pl.DataFrame(schema={"source_name": pl.String})
-    if before is not None:
-        gone = before.filter(pl.col("status") != "removed").select("source_name").join(
-            files.select("source_name"), on="source_name", how="anti")
+    seen = pl.concat([files.select("source_name"), quarantine.select("source_name")])
+    carried = previous.get("quarantine")
     return ChangePlan(
-        new_files=files.filter(~ids.is_in(known_ids.implode())),
-        kept_article_ids=ids.filter(ids.is_in(known_ids.implode())).alias("article_id"),
-        removed=gone,
+        new_files=files.filter(~ids.is_in(known.implode())).join(
+            unchanged_refused, on="source_name", how="anti"),
+        kept_article_ids=ids.filter(ids.is_in(known.implode())).alias("article_id"),
+        removed=before.filter(pl.col("status") != "removed").select("source_name").join(
+            seen, on="source_name", how="anti"),
+        carried_rejections=pl.DataFrame() if carried is None else carried.filter(
+            pl.col("table_name") != "files").join(unchanged_refused.select("source_name"), on="source_name",
+                                                  how="semi").drop("run_id"),
     )
 
 
@@ -191,12 +202,13 @@ def carry_over(previous: dict[str, pl.DataFrame], new: dict[str, pl.DataFrame],
 
 
 def file_accounting(files: pl.DataFrame, quarantine: pl.DataFrame, removed: pl.DataFrame,
-                    run_id: str) -> pl.DataFrame:
+                    published_ids: pl.Series, run_id: str) -> pl.DataFrame:
     """file_state rows: every file seen, with what became of it; files gone since the last run are `removed`."""
+    article_id = pl.col("content_hash").str.slice(0, 16)
     loaded = files.select(
-        "source_name", "content_hash", "size_bytes", "mtime",
-        pl.col("content_hash").str.slice(0, 16).alias("article_id"),
-        pl.lit("loaded").alias("status"),
+        "source_name", "content_hash", "size_bytes", "mtime", article_id.alias("article_id"),
+        pl.when(article_id.is_in(published_ids.implode())).then(pl.lit("loaded"))
+        .otherwise(pl.lit("quarantined")).alias("status"),
     )
     refused = quarantine.filter(pl.col("table_name") == "files").select(
         "source_name",
@@ -254,7 +266,7 @@ def wirehouse_flow(
             quarantine = quarantine.with_columns(pl.lit("files").alias("table_name"))
             previous = {} if full_refresh else read_previous(target)
             known_people = read_registry(Path(registry) if registry else None)
-            plan = plan_changes(files, previous)
+            plan = plan_changes(files, quarantine, previous)
         summary.files_seen = files.height + quarantine.height
         summary.files_processed = plan.new_files.height
         summary.files_removed = plan.removed.height
@@ -262,12 +274,12 @@ def wirehouse_flow(
                     summary.files_seen, plan.new_files.height, plan.kept_article_ids.len(),
                     quarantine.height, plan.removed.height)
 
+        quarantine = pl.concat([quarantine, plan.carried_rejections], how="diagonal_relaxed")
         fast_path = plan.unchanged and bool(previous)
         tables: dict[str, pl.DataFrame] = {}
         if fast_path:
             logger.info("nothing changed: articles and extractions are kept as they are")
             summary.validation_success = True
-            summary.articles_loaded = previous["articles"].height
         else:
             with summary.timed("extract"):
                 new = extract_articles(plan.new_files, known_people)
@@ -291,18 +303,21 @@ def wirehouse_flow(
                  if frame is not None],
                 how="diagonal_relaxed",
             )
-            tables["article_sources"] = article_sources(tables["articles"], quarantine)
-            summary.articles_loaded = tables["articles"].height
 
+        published = tables["articles"] if "articles" in tables else previous["articles"]
+        tables["article_sources"] = article_sources(published, quarantine)
+        tables["file_state"] = file_accounting(files, quarantine, plan.removed, published["article_id"],
+                                               summary.run_id)
+        tables["quarantine"] = quarantine.with_columns(pl.lit(summary.run_id).alias("run_id"))
         summary.status = "completed"
-        summary.files_quarantined = quarantine.filter(pl.col("table_name") == "files").height
+        summary.articles_loaded = published.height
+        summary.files_quarantined = tables["file_state"].filter(
+            pl.col("status").is_in(["quarantined", "duplicate"])).height
         summary.quarantine_reasons = dict(
             quarantine.group_by(pl.col("reason").str.replace(r":.*", "")).len().sort("reason").iter_rows()
         )
         summary.finished_at = datetime.now(UTC)
         record_run(target, summary)
-        tables["file_state"] = file_accounting(files, quarantine, plan.removed, summary.run_id)
-        tables["quarantine"] = quarantine.with_columns(pl.lit(summary.run_id).alias("run_id"))
         tables["runs"] = read_run_log(target)
         # a changed run writes a fresh file; the fast path copies the last one and updates the run log tables
         with store.staging_copy(target, fresh=not fast_path) as staging:

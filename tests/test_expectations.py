@@ -155,16 +155,24 @@ def test_apply_rejections_removes_rows_and_everything_of_a_rejected_article(dirt
 @pytest.mark.parametrize(("published_date", "failure"), [
     ("2025-02-30", "articles.published_date_is_date"),
     ("not a date", "articles.published_date_is_date"),
-    (date(1989, 12, 31), "articles.published_date_in_range"),
-    (date(2025, 6, 2), "articles.published_date_in_range"),
 ])
-def test_bad_published_date_is_a_critical_failure(published_date, failure):
+def test_unparseable_published_date_is_a_critical_failure(published_date, failure):
     row = article_row("a.txt", BODY_A, published_date=published_date)
     fine = None if isinstance(published_date, date) else "2025-03-03"
     other = article_row("b.txt", BODY_B, published_date=fine)
     outcome = expectations.validate_tables({"articles": pl.DataFrame([row, other])}, RUN_DATE)
     assert not outcome.success
     assert outcome.critical_failures == [failure]
+
+
+@pytest.mark.parametrize("published_date", [date(1989, 12, 31), date(2025, 6, 2)])
+def test_out_of_range_published_date_quarantines_that_article_only(published_date):
+    row = article_row("a.txt", BODY_A, published_date=published_date)
+    other = article_row("b.txt", BODY_B, published_date=date(2025, 3, 3))
+    outcome = expectations.validate_tables({"articles": pl.DataFrame([row, other])}, RUN_DATE)
+    assert outcome.success
+    assert outcome.rejected_rows["articles"]["source_name"].to_list() == ["a.txt"]
+    assert set(outcome.rejected_quarantine()["reason"]) == {"validation:published_date_in_range"}
 
 
 def test_duplicate_key_is_critical_and_a_missing_column_blocks_too():

@@ -66,7 +66,6 @@ OBJECT_PATTERN = (
     r"|delivery|deliveries)\s+of)?(?:\s+(?:the|its|their|his|her|a|an))?"
     rf"\s+([\w'’.-]+(?:\s+[\w'’.-]+){{0,4}}?)(?:\s+(?:{_STOP})\b|\s*[,.;:\"“”(…]|$)"
 )
-_QUOTED = r'"[^"]*"|“[^”]*”'
 _COMPANIES = (
     r"Nvidia|NVIDIA|Huawei|AMD|Intel|TSMC|Samsung(?:\s+Electronics)?|SK\s+Hynix|Apple|Microsoft|Google|Alphabet"
     r"|Meta|Amazon|OpenAI|DeepSeek|Tesla|Qualcomm|Micron|ASML|Alibaba|Tencent|ByteDance|Baidu|Broadcom"
@@ -127,26 +126,51 @@ _SENTENCE = pl.Struct(
 LINK_ROUNDS = 3
 
 
-def _inside_quote(text: str) -> bool:
-    """Whether a quotation opened in `text` is still open at its end."""
-    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+MAX_QUOTED_SENTENCE = 2000  # an unclosed quote mark does not hold a sentence open past this many characters
+
+
+def _quote_balance(text: str) -> tuple[int, int]:
+    """Counts that tell whether a quotation is open: straight marks, and curly opens minus closes."""
+    return text.count('"'), text.count("“") - text.count("”")
+
+
+def _mask_quoted(text: str) -> str:
+    """Replace the content of every "…" and “…” passage by '…' (same length), in one linear pass."""
+    chars, pos, closes = list(text), 0, {'"': '"', "“": "”"}
+    while True:
+        starts = [i for i in (text.find(mark, pos) for mark in closes) if i >= 0]
+        if not starts:
+            return "".join(chars)
+        begin = min(starts)
+        close = text.find(closes[text[begin]], begin + 1)
+        if close < 0:  # no closing mark anywhere after: this kind of quote cannot close again
+            del closes[text[begin]]
+            pos = begin + 1
+            continue
+        chars[begin + 1 : close] = "…" * (close - begin - 1)
+        pos = close + 1
 
 
 def _split_sentences(body: str) -> list[dict[str, object]]:
     """Sentences of one body with Python character offsets, plus the sentence with quotes masked.
 
     Newlines always end a sentence; '.', '!' and '?' do unless they close an abbreviation
-    ('U.S.') or sit inside an open quotation. `masked` has every quoted passage's content
-    replaced by '…' (same length), so verbs and names inside quotes are not read as the event.
+    ('U.S.') or sit inside an open quotation (for at most MAX_QUOTED_SENTENCE characters).
+    `masked` has every quoted passage's content replaced by '…' (same length), so verbs and
+    names inside quotes are not read as the event. Quote marks are counted incrementally, so a
+    text full of unmatched marks stays linear.
     """
-    ends, start = [], 0
+    ends, start, scanned, straight, curly = [], 0, 0, 0, 0
     for match in _SENTENCE_END.finditer(body):
-        words = body[start : match.start() + 1].split()
-        inside = match.group(0)[0] != "\n" and _inside_quote(body[start : match.end()])
-        if inside or (match.group(0)[0] == "." and words and words[-1].lower() in _ABBREVIATIONS):
+        more_straight, more_curly = _quote_balance(body[scanned : match.end()])
+        straight, curly, scanned = straight + more_straight, curly + more_curly, match.end()
+        last_word = body[max(start, match.start() - 12) : match.start() + 1].split()[-1:]
+        inside = (match.group(0)[0] != "\n" and (straight % 2 == 1 or curly > 0)
+                  and match.end() - start < MAX_QUOTED_SENTENCE)
+        if inside or (match.group(0)[0] == "." and last_word and last_word[0].lower() in _ABBREVIATIONS):
             continue
         ends.append((start, match.end()))
-        start = match.end()
+        start, straight, curly = match.end(), 0, 0
     ends.append((start, len(body)))
     spans = []
     for begin, end in ends:
@@ -154,9 +178,7 @@ def _split_sentences(body: str) -> list[dict[str, object]]:
         stripped = text.strip()
         if stripped:
             offset = begin + len(text) - len(text.lstrip())
-            masked = re.sub(
-                _QUOTED, lambda q: q.group(0)[0] + "…" * (len(q.group(0)) - 2) + q.group(0)[-1], stripped
-            )
+            masked = _mask_quoted(stripped)
             spans.append(
                 {
                     "start_char": offset,
