@@ -1,6 +1,7 @@
 """The whole flow end to end on the samples, through a real (temporary) Prefect API."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,22 @@ def test_cli_refuses_bad_arguments(tmp_path, capsys):
             cli_main(argv)
         assert stop.value.code == 2
         assert message in capsys.readouterr().err
+
+
+def test_export_writes_every_table_as_parquet(sample_run, tmp_path, capsys):
+    _, warehouse, _ = sample_run
+    assert cli_main(["export", "--warehouse", str(warehouse), "--parquet", str(tmp_path / "pq")]) == 0
+    written = {p.stem for p in (tmp_path / "pq").glob("*.parquet")}
+    assert {"articles", "quotes", "people", "events", "quotes_with_context", "event_timeline"} <= written
+    assert query(warehouse, "SELECT count(*) FROM quotes") == duckdb.sql(
+        f"SELECT count(*) FROM '{tmp_path / 'pq' / 'quotes.parquet'}'").fetchall()
+
+
+def test_data_docs_list_every_suite_and_load_nothing_from_the_network(sample_run, capsys):
+    _, warehouse, _ = sample_run
+    assert cli_main(["docs", "--warehouse", str(warehouse)]) == 0
+    index = Path(capsys.readouterr().out.strip())
+    html = index.read_text()
+    for suite in ("articles", "quotes", "people", "person_aliases", "events"):
+        assert suite in html
+    assert not re.search(r"""(?:src|href)=["']https?://[^"']+\.(?:css|js)""", html)

@@ -259,3 +259,14 @@ def test_a_critical_failure_keeps_the_previous_warehouse_byte_identical(prefect_
     assert warehouse.read_bytes() == before
     log = (tmp_path / "w.duckdb.runs.jsonl").read_text().splitlines()
     assert '"status": "failed"' in log[-1] and "articles.article_id_unique" in log[-1]
+
+
+def test_reposted_copies_are_linked_and_not_counted_twice(hostile_run):
+    _, _, warehouse, _, _, _ = hostile_run
+    original = one(warehouse, "SELECT article_id FROM articles WHERE source_name = '004_314dca051041c344.txt'")[0][0]
+    reposts = one(warehouse, f"SELECT count(*) FROM articles WHERE near_duplicate_of = '{original}'")[0][0]
+    assert reposts >= 5  # the hostile folder re-posts sample 004 under many encodings and names
+    counted = one(warehouse, "SELECT sum(direct_quotes) FROM speaker_outlet_counts WHERE speaker = 'Howard Lutnick'")
+    once = one(warehouse, "SELECT count(*) FROM quotes_with_context WHERE speaker = 'Howard Lutnick' "
+                          "AND kind = 'direct' AND NOT from_repost")
+    assert counted == once

@@ -4,7 +4,7 @@
 date, person mentions resolved within the article, quotes and events attributed to the article's
 own spelling of each person, and dated expressions. `resolve_across_articles` then works on every
 article of the warehouse at once: it clusters people across articles, gives mentions, quotes and
-events the canonical names, and links events into stories. Re-resolving rows that were already
+events the canonical names, links re-posted copies of a story, and links events into stories. Re-resolving rows that were already
 resolved gives the same answer, so an incremental run equals a full rebuild.
 """
 
@@ -12,6 +12,7 @@ import polars as pl
 
 from transforms import people
 from transforms.articles import parse_articles
+from transforms.duplicates import link_near_duplicates
 from transforms.events import extract_events, link_story_events
 from transforms.pubdate import find_published_date
 from transforms.quotes import extract_quotes
@@ -58,7 +59,7 @@ def resolve_across_articles(
     """Per-article tables of the whole warehouse -> final tables with canonical people and story links."""
     names = people.person_names(per_article["mentions"], registry=registry)
     mentions = people.canonical_mentions(per_article["mentions"], names)
-    articles = per_article["articles"]
+    articles = per_article["articles"].pipe(link_near_duplicates)
     return {
         "articles": articles,
         "mentions": mentions,

@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS articles (
     content_hash              VARCHAR NOT NULL UNIQUE,
     encoding                  VARCHAR,
     input_format              VARCHAR,
-    size_bytes                BIGINT
+    size_bytes                BIGINT,
+    near_duplicate_of         VARCHAR                    -- the first copy of a re-posted story
 );
 
 CREATE TABLE IF NOT EXISTS article_sources (

@@ -12,6 +12,7 @@ SELECT
     a.source_name,
     coalesce(a.published_date, a.inferred_date) AS article_date,
     a.published_date IS NOT NULL AS date_is_stated,
+    a.near_duplicate_of IS NOT NULL AS from_repost,
     q.evidence,
     q.article_id
 FROM quotes q
@@ -44,4 +45,5 @@ SELECT
 FROM quotes q
 JOIN articles a USING (article_id)
 WHERE q.speaker IS NOT NULL
+  AND a.near_duplicate_of IS NULL  -- a re-posted copy of a story does not count its quotes twice
 GROUP BY 1, 2;

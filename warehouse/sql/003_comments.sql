@@ -17,6 +17,7 @@ COMMENT ON COLUMN articles.content_hash IS 'sha256 of the decoded text';
 COMMENT ON COLUMN articles.encoding IS 'Encoding the file was decoded from';
 COMMENT ON COLUMN articles.input_format IS 'text or html';
 COMMENT ON COLUMN articles.size_bytes IS 'File size on disk';
+COMMENT ON COLUMN articles.near_duplicate_of IS 'For a re-posted copy of a story (most paragraphs the same): the article_id of its first copy';
 
 COMMENT ON TABLE article_sources IS 'Every input file that holds an article''s text';
 COMMENT ON COLUMN article_sources.source_name IS 'Input file path relative to the input folder';
@@ -143,6 +144,7 @@ COMMENT ON COLUMN quotes_with_context.outlet IS 'Outlet, else the source file';
 COMMENT ON COLUMN quotes_with_context.source_name IS 'Input file';
 COMMENT ON COLUMN quotes_with_context.article_date IS 'Published date, else inferred date';
 COMMENT ON COLUMN quotes_with_context.date_is_stated IS 'True when article_date is the stated publication date';
+COMMENT ON COLUMN quotes_with_context.from_repost IS 'True when the article re-posts an earlier copy of the story (filter it out to count each quote once)';
 COMMENT ON COLUMN quotes_with_context.evidence IS 'The sentence quoted from';
 COMMENT ON COLUMN quotes_with_context.article_id IS 'Article key';
 
@@ -159,7 +161,7 @@ COMMENT ON COLUMN event_timeline.source_count IS 'Articles reporting it';
 COMMENT ON COLUMN event_timeline.sources IS 'Input files reporting it';
 COMMENT ON COLUMN event_timeline.evidence IS 'An evidence sentence';
 
-COMMENT ON VIEW speaker_outlet_counts IS 'How often each person is quoted, by outlet';
+COMMENT ON VIEW speaker_outlet_counts IS 'How often each person is quoted, by outlet (re-posted copies of a story not counted)';
 COMMENT ON COLUMN speaker_outlet_counts.speaker IS 'Canonical person name';
 COMMENT ON COLUMN speaker_outlet_counts.outlet IS 'Outlet, else the source file';
 COMMENT ON COLUMN speaker_outlet_counts.direct_quotes IS 'Direct quotes';

@@ -1,0 +1,47 @@
+"""Near-duplicate articles: the same story re-posted with small changes, linked to its first copy."""
+
+import polars as pl
+
+MIN_PARAGRAPH_CHARS = 40  # shorter paragraphs (datelines, captions) say little about sameness
+MAX_SHARED_BY = 50  # a paragraph in more articles than this is boilerplate, not a story
+MIN_SHARED_SHARE = 0.6  # share of the longer article's paragraphs found verbatim in the other
+
+
+def paragraph_keys(articles: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per distinct substantial paragraph of each article, as a hash of its folded text."""
+    return (
+        articles.select("article_id", pl.col("body").str.split("\n\n").alias("paragraph"))
+        .explode("paragraph")
+        .with_columns(
+            pl.col("paragraph").str.to_lowercase().str.replace_all(r"[^\w]+", " ").str.strip_chars()
+        )
+        .filter(pl.col("paragraph").str.len_chars() >= MIN_PARAGRAPH_CHARS)
+        .select("article_id", pl.col("paragraph").hash().alias("key"))
+        .unique()
+    )
+
+
+def link_near_duplicates(articles: pl.LazyFrame) -> pl.LazyFrame:
+    """Add `near_duplicate_of`: the article (first by source_name) whose paragraphs this one mostly repeats."""
+    keys = paragraph_keys(articles)
+    common = keys.group_by("key").agg(pl.len().alias("shared_by")).filter(
+        (pl.col("shared_by") > 1) & (pl.col("shared_by") <= MAX_SHARED_BY)
+    )
+    sizes = keys.group_by("article_id").agg(pl.len().alias("paragraphs"))
+    order = articles.select("article_id", "source_name")
+    pairs = (
+        keys.join(common, on="key", how="semi")
+        .join(keys.rename({"article_id": "other_id"}), on="key")
+        .filter(pl.col("article_id") != pl.col("other_id"))
+        .group_by("article_id", "other_id")
+        .agg(pl.len().alias("shared"))
+        .join(sizes, on="article_id")
+        .join(sizes.rename({"article_id": "other_id", "paragraphs": "other_paragraphs"}), on="other_id")
+        .filter(pl.col("shared") >= MIN_SHARED_SHARE * pl.max_horizontal("paragraphs", "other_paragraphs"))
+        .join(order, on="article_id")
+        .join(order.rename({"article_id": "other_id", "source_name": "other_source"}), on="other_id")
+        .filter(pl.col("other_source") < pl.col("source_name"))
+        .group_by("article_id")
+        .agg(pl.col("other_id").sort_by("other_source").first().alias("near_duplicate_of"))
+    )
+    return articles.join(pairs, on="article_id", how="left", maintain_order="left")
