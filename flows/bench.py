@@ -555,6 +555,10 @@ def positive_int(text: str) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the bench and print the table (or one JSON object with --json)."""
+    small = args.small if args.small is not None else max(1, args.articles // 5)
+    if not 0 < small < args.articles:
+        print(f"wirehouse: error: --small must be between 1 and {args.articles - 1}", file=sys.stderr)
+        return 2
     use_offline_prefect()
     result = run_bench(args.articles, small=args.small, seed=args.seed, isolate=not args.in_process,
                        workdir=Path(args.workdir) if args.workdir else None, keep=args.keep, flow_spec=args.flow,
@@ -571,7 +575,7 @@ def configure_parser(bench: argparse.ArgumentParser) -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed (default %(default)s)")
     bench.add_argument("--repeat", type=int, default=1, help="run each measurement K times, keep the fastest")
     bench.add_argument("--in-process", action="store_true",
-                       help="run every flow in this process (faster; peak RSS then includes earlier runs)")
+                       help="run every flow in this process (faster; memory kept from earlier runs counts in peak RSS)")
     bench.add_argument("--workdir", help="where to make the temporary corpus folder (default: system temp)")
     bench.add_argument("--keep", action="store_true", help="keep the corpus, warehouses and child logs")
     bench.add_argument("--profile", help="sample-profile the full run at N into this text file "

@@ -4,8 +4,9 @@
 date, person mentions resolved within the article, quotes and events attributed to the article's
 own spelling of each person, and dated expressions. `resolve_across_articles` then works on every
 article of the warehouse at once: it clusters people across articles, gives mentions, quotes and
-events the canonical names, links re-posted copies of a story, and links events into stories. Re-resolving rows that were already
-resolved gives the same answer, so an incremental run equals a full rebuild.
+events the canonical names, links re-posted copies of a story, and links events into stories.
+Re-resolving rows that were already resolved gives the same answer, so an incremental run equals
+a full rebuild.
 """
 
 import polars as pl
