@@ -411,8 +411,8 @@ def run_bench(articles: int, *, small: int | None = None, seed: int = DEFAULT_SE
 def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: int, floor: dict[str, Any],
            runs: dict[str, dict[str, Any]], api_startup_s: float, repeat: int = 1) -> dict[str, Any]:
     """The figures of the bench from its raw measurements."""
-    full, small_run = runs["full"], runs["small"]
-    full_s, small_s = full.get("seconds"), small_run.get("seconds")
+    full = runs["full"]
+    full_s, small_s = completed_seconds(full), completed_seconds(runs["small"])
     summary = full.get("summary") or {}
     table_rows = summary.get("table_rows") or {}
     stages = summary.get("stage_seconds") or {}
@@ -420,9 +420,10 @@ def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: in
     floor_s = floor["seconds"]
     floor_us = floor_s / articles * 1e6
     slope_us = (full_s - small_s) / (articles - small) * 1e6 if full_s is not None and small_s is not None else None
-    fixed_s = runs["empty"].get("seconds")
-    unchanged_s = runs["unchanged"].get("seconds")
-    task_runs = {label: run.get("task_runs") for label, run in runs.items()}
+    fixed_s = completed_seconds(runs["empty"])
+    unchanged_s = completed_seconds(runs["unchanged"])
+    task_runs = {label: run.get("task_runs") if run.get("status") == "completed" else None
+                 for label, run in runs.items()}
     peak = full.get("process_peak_rss_mb")
     result: dict[str, Any] = {
         "articles": articles,
@@ -435,7 +436,7 @@ def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: in
         "floor_us_per_article": floor_us,
         "floor_quotes": floor["quotes"],
         "fixed_startup_s": fixed_s,
-        "first_run_s": runs["warmup"].get("seconds"),
+        "first_run_s": completed_seconds(runs["warmup"]),
         "api_startup_s": api_startup_s,
         "import_s": full.get("import_s"),
         "small_run_s": small_s,
@@ -444,7 +445,7 @@ def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: in
         "slope_us_per_article": slope_us,
         "slope_over_floor": ratio(slope_us, floor_us),
         "unchanged_rerun_s": unchanged_s,
-        "one_added_rerun_s": runs["one_added"].get("seconds"),
+        "one_added_rerun_s": completed_seconds(runs["one_added"]),
         "stage_seconds": stages,
         "other_s": full_s - sum(stages.values()) if full_s is not None and stages else None,
         "articles_per_s": ratio(articles, full_s),
@@ -458,6 +459,7 @@ def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: in
         "task_runs_by_run": task_runs,
         "task_runs_constant": (task_runs["full"] is not None and task_runs["full"] == task_runs["small"]),
         "machine": machine_info(),
+        "code": code_version(),
         "runs": {label: {k: rounded(v) for k, v in run.items() if k != "pid"} for label, run in runs.items()},
     }
     limit_rerun = fixed_s + RERUN_FLOOR_FACTOR * floor_s if fixed_s is not None else None
@@ -470,6 +472,24 @@ def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: in
     }
     result["all_runs_completed"] = all(run.get("status") == "completed" for run in runs.values())
     return {k: rounded(v) for k, v in result.items()}
+
+
+def completed_seconds(run: dict[str, Any]) -> float | None:
+    """The run's seconds when it completed (a failed run's time measures nothing)."""
+    return run.get("seconds") if run.get("status") == "completed" else None
+
+
+def code_version() -> dict[str, Any]:
+    """The git commit measured, and whether the working tree had changes."""
+    try:
+        def git(*args: str) -> str:
+            return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+        return {"commit": git("rev-parse", "--short", "HEAD"), "dirty": dirty}
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "dirty": None}
 
 
 def target(value: float | None, limit: float | None) -> dict[str, Any]:
@@ -492,7 +512,8 @@ def format_table(r: dict[str, Any]) -> str:
     lines = [
         f"wirehouse bench: {n} articles ({small} for the slope), corpus {r['corpus_mb']:.1f} MB, "
         f"seed {r['seed']}, {r['mode']}, best of {r['repeat']}",
-        f"machine: {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu'] or '?'}, Python {m['python']}",
+        f"machine: {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu'] or '?'}, Python {m['python']}; "
+        f"code {r['code']['commit']}{' + local changes' if r['code']['dirty'] else ''}",
         "",
         f"{'measurement':<28}{'articles':>9}{'seconds':>10}{'us/article':>12}{'articles/s':>12}"
         f"{'peak RSS MB':>13}{'task runs':>11}{'processed':>11}  status",

@@ -30,6 +30,10 @@ def check_run_args(args: argparse.Namespace) -> tuple[Path, Path]:
         raise CliError(f"--warehouse {args.warehouse}: cannot create its folder ({err.strerror})") from None
     if args.registry and not Path(args.registry).is_file():
         raise CliError(f"--registry {args.registry}: no such file (give '' to run without a registry)")
+    if args.batch_files <= 0:
+        raise CliError("--batch-files must be a positive number of files")
+    if args.dask_address and args.task_runner != "dask":
+        raise CliError("--dask-address goes with --task-runner dask")
     if args.max_bytes <= 0:
         raise CliError("--max-bytes must be a positive number of bytes")
     return input_dir.resolve(), warehouse
@@ -55,13 +59,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run the flow once over --input into --warehouse."""
     input_dir, warehouse = check_run_args(args)
     use_offline_prefect()
-    from flows.pipeline import wirehouse_flow
+    from flows.pipeline import with_task_runner
     from warehouse.store import WarehouseBusy
 
     extensions = tuple(e if e.startswith(".") or e == "" else "." + e for e in args.extensions.split(","))
     try:
-        summary = wirehouse_flow(str(input_dir), str(warehouse), full_refresh=args.full_refresh,
-                                 registry=args.registry or None, max_bytes=args.max_bytes, extensions=extensions)
+        flow = with_task_runner(args.task_runner, args.dask_address)
+        summary = flow(str(input_dir), str(warehouse), full_refresh=args.full_refresh, registry=args.registry or None,
+                       batch_files=args.batch_files, max_bytes=args.max_bytes, extensions=extensions)
     except WarehouseBusy as busy:
         print(f"wirehouse: {busy}", file=sys.stderr)
         return 3
@@ -116,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--registry", default=str(DEFAULT_REGISTRY),
                      help="CSV of known people (canonical_name, aliases, roles) seeding the name clustering; "
                           "'' for none (default %(default)s)")
+    run.add_argument("--batch-files", type=int, default=2000,
+                     help="new or changed files are extracted in batches of this many (default %(default)s)")
+    run.add_argument("--task-runner", choices=("thread", "dask"), default="thread",
+                     help="where extraction batches run: threads of this process, or a Dask cluster "
+                          "(default %(default)s)")
+    run.add_argument("--dask-address", help="scheduler address of a running Dask cluster (tcp://host:8786); "
+                                            "without it, --task-runner dask starts a local cluster")
     run.add_argument("--max-bytes", type=int, default=ingest.DEFAULT_MAX_BYTES,
                      help="larger files are quarantined as too_large (default %(default)s)")
     run.add_argument("--extensions", default=",".join(ingest.DEFAULT_EXTENSIONS),

@@ -188,6 +188,13 @@ def publish(staging: Path, warehouse: Path) -> None:
     store.publish(staging, warehouse)
 
 
+def merge_batches(batches: list[dict[str, pl.DataFrame]], tables: tuple[str, ...]) -> dict[str, pl.DataFrame]:
+    """One frame per table from the extraction batches (an empty run gives empty frames)."""
+    if not batches:
+        batches = [extract_articles.fn(pl.DataFrame(schema=ingest.FILES_SCHEMA), None)]
+    return {t: pl.concat([b[t] for b in batches], how="vertical_relaxed") for t in tables}
+
+
 def carry_over(previous: dict[str, pl.DataFrame], new: dict[str, pl.DataFrame],
                kept_ids: pl.Series) -> dict[str, pl.DataFrame]:
     """Per-article rows: the kept articles' rows from the last run plus the newly extracted ones."""
@@ -253,6 +260,7 @@ def wirehouse_flow(
     warehouse: str | None = None,
     full_refresh: bool = False,
     registry: str | None = str(DEFAULT_REGISTRY),
+    batch_files: int = 2000,
     max_bytes: int = ingest.DEFAULT_MAX_BYTES,
     extensions: tuple[str, ...] = ingest.DEFAULT_EXTENSIONS,
 ) -> RunSummary:
@@ -282,7 +290,9 @@ def wirehouse_flow(
             summary.validation_success = True
         else:
             with summary.timed("extract"):
-                new = extract_articles(plan.new_files, known_people)
+                batches = [extract_articles.submit(batch, known_people)
+                           for batch in plan.new_files.iter_slices(batch_files)]
+                new = merge_batches([batch.result() for batch in batches], stages.PER_ARTICLE_TABLES)
             with summary.timed("resolve"):
                 tables = resolve_people_and_stories(carry_over(previous, new, plan.kept_article_ids), known_people)
             with summary.timed("validate"):
@@ -327,6 +337,17 @@ def wirehouse_flow(
                 publish(staging, target)
         logger.info("published %s: %s", target, summary.table_rows)
     return summary
+
+
+def with_task_runner(name: str, dask_address: str | None = None):
+    """The flow with its extraction batches on threads (default) or on a Dask cluster (local or remote)."""
+    if name == "thread":
+        return wirehouse_flow
+    from prefect_dask import DaskTaskRunner
+
+    runner = DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner(
+        cluster_kwargs={"processes": True, "threads_per_worker": 1, "dashboard_address": None})
+    return wirehouse_flow.with_options(task_runner=runner)
 
 
 def summary_dict(summary: RunSummary) -> dict:

@@ -270,3 +270,12 @@ def test_reposted_copies_are_linked_and_not_counted_twice(hostile_run):
     once = one(warehouse, "SELECT count(*) FROM quotes_with_context WHERE speaker = 'Howard Lutnick' "
                           "AND kind = 'direct' AND NOT from_repost")
     assert counted == once
+
+
+def test_batches_on_a_dask_cluster_give_the_same_tables_as_one_batch_on_threads(sample_run, tmp_path):
+    from flows.pipeline import with_task_runner
+
+    folder, single_batch, _ = sample_run
+    summary = with_task_runner("dask")(str(folder), str(tmp_path / "dask.duckdb"), batch_files=2)
+    assert summary.status == "completed"
+    assert contents(tmp_path / "dask.duckdb") == contents(single_batch)
