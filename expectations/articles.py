@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 import great_expectations as gx
 import polars as pl
 
-from expectations.base import NOT_BLANK, Check, CheckContext, SuiteSpec, blank_to_empty, check, is_true
+from expectations.base import NOT_BLANK, Check, CheckContext, SuiteSpec, blank_to_empty, check, is_true, key_checks
 
 EARLIEST_PUBLISHED = date(1990, 1, 1)
 
@@ -32,10 +32,7 @@ def checks(ctx: CheckContext) -> list[Check]:
     """The articles checks; the date window ends on the run date."""
     e = gx.expectations
     return [
-        check("article_id_not_null", "critical", e.ExpectColumnValuesToNotBeNull, column="article_id",
-              why="every article needs its id"),
-        check("article_id_unique", "critical", e.ExpectColumnValuesToBeUnique, column="article_id",
-              why="article_id is the primary key"),
+        *key_checks("article_id", "article"),
         check("source_name_not_null", "critical", e.ExpectColumnValuesToNotBeNull, column="source_name",
               why="every article comes from a file"),
         check("content_hash_not_null", "critical", e.ExpectColumnValuesToNotBeNull, column="content_hash",

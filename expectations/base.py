@@ -62,6 +62,22 @@ def is_true(name: str, severity: Severity, column: str, *, why: str, show: str,
                  show=show, column=column, value_set=[True], description=f"{name} ({severity}): {why}")
 
 
+def key_checks(column: str, what: str) -> list[Check]:
+    """Not-null and unique checks of a table's key: critical, a broken key is a pipeline bug."""
+    return [
+        check(f"{column}_not_null", "critical", gx.expectations.ExpectColumnValuesToNotBeNull, column=column,
+              why=f"every {what} needs its id"),
+        check(f"{column}_unique", "critical", gx.expectations.ExpectColumnValuesToBeUnique, column=column,
+              why=f"{column} is the primary key"),
+    ]
+
+
+def article_exists(name: str, what: str) -> Check:
+    """No orphans: the row's article_id is in articles (needs the `article_exists` helper column)."""
+    return is_true(name, "row", "article_exists", requires=("articles",), show="article_id",
+                   why=f"no orphan {what}: article_id is in articles")
+
+
 @dataclass(frozen=True)
 class CheckContext:
     """What the suites may look at besides their own table."""

@@ -10,10 +10,11 @@ from expectations.base import (
     Check,
     CheckContext,
     SuiteSpec,
+    article_exists,
     blank_to_empty,
     check,
     in_other,
-    is_true,
+    key_checks,
 )
 
 ISO_PARTIAL_DATE = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
@@ -34,12 +35,8 @@ def checks(ctx: CheckContext) -> list[Check]:
     """The events checks."""
     e = gx.expectations
     return [
-        check("event_id_not_null", "critical", e.ExpectColumnValuesToNotBeNull, column="event_id",
-              why="every event needs its id"),
-        check("event_id_unique", "critical", e.ExpectColumnValuesToBeUnique, column="event_id",
-              why="event_id is the primary key"),
-        is_true("event_article_exists", "row", "article_exists", requires=("articles",), show="article_id",
-                why="no orphan events: article_id is in articles"),
+        *key_checks("event_id", "event"),
+        article_exists("event_article_exists", "events"),
         check("event_date_iso_partial", "row", e.ExpectColumnValuesToMatchRegex, column="event_date",
               regex=ISO_PARTIAL_DATE, why="event_date is NULL or YYYY, YYYY-MM or YYYY-MM-DD"),
         check("date_precision_valid", "row", e.ExpectColumnValuesToBeInSet, column="date_precision",

@@ -10,10 +10,12 @@ from expectations.base import (
     Check,
     CheckContext,
     SuiteSpec,
+    article_exists,
     blank_to_empty,
     check,
     in_other,
     is_true,
+    key_checks,
 )
 
 QUOTE_KINDS = ["direct", "indirect"]
@@ -55,12 +57,8 @@ def checks(ctx: CheckContext) -> list[Check]:
     """The quotes checks."""
     e = gx.expectations
     return [
-        check("quote_id_not_null", "critical", e.ExpectColumnValuesToNotBeNull, column="quote_id",
-              why="every quote needs its id"),
-        check("quote_id_unique", "critical", e.ExpectColumnValuesToBeUnique, column="quote_id",
-              why="quote_id is the primary key"),
-        is_true("quote_article_exists", "row", "article_exists", requires=("articles",), show="article_id",
-                why="no orphan quotes: article_id is in articles"),
+        *key_checks("quote_id", "quote"),
+        article_exists("quote_article_exists", "quotes"),
         check("quote_text_not_empty", "row", e.ExpectColumnValuesToMatchRegex, column="quote_text",
               regex=NOT_BLANK, why="a quote has text"),
         is_true("quote_found_verbatim", "row", "quote_found_in_body", requires=("articles",), show="quote_id",
