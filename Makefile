@@ -3,6 +3,7 @@ PY      := .venv/bin/python
 VENV_OK := .venv/.installed
 INPUT   ?= samples
 WAREHOUSE ?= out/wirehouse.duckdb
+N       ?= 1000
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
@@ -11,7 +12,7 @@ export GX_ANALYTICS_ENABLED := false
 unexport PREFECT_API_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint score deploy-test clean
+.PHONY: help setup run test lint score bench deploy-test clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,6 +36,9 @@ lint: $(VENV_OK) ## ruff check
 
 score: run ## score the samples' warehouse against ../shared/gold
 	$(PY) ../shared/eval/score.py --warehouse $(WAREHOUSE) --gold ../shared/gold
+
+bench: $(VENV_OK) ## time the flow on a synthetic corpus (N=$(N), default 1000) against a read+regex floor
+	.venv/bin/wirehouse bench --articles $(N)
 
 deploy-test: $(VENV_OK) ## deploy prefect.yaml to a throwaway local Prefect server and run it once on a worker
 	$(PY) -m pytest -m deployment -s tests/test_deployment.py

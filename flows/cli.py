@@ -142,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--warehouse", default=str(warehouse_path()), help="default %(default)s")
     docs.add_argument("--open", action="store_true", help="open them in a browser")
     docs.set_defaults(handler=cmd_docs)
+    from flows.bench import add_bench_parser
+
+    add_bench_parser(sub)
     return parser
 
 
