@@ -23,6 +23,7 @@ from prefect.cache_policies import NO_CACHE
 import ingest
 from flows.environment import DEFAULT_REGISTRY
 from transforms import people, stages
+from transforms.temporal import extract_temporal_expressions
 from warehouse import store
 from warehouse.settings import sidecar, warehouse_path
 
@@ -124,7 +125,8 @@ def extract_articles(new_files: pl.DataFrame, registry: pl.DataFrame | None) -> 
     """Per-article extraction of new or changed files: article fields, mentions, quotes, dates, events."""
     articles = stages.read_articles(new_files.lazy()).collect()
     mentions = people.extract_mentions(articles.lazy(), registry=lazy(registry)).collect()
-    lazies = stages.extract_per_article(articles.lazy(), mentions.lazy())
+    temporal = extract_temporal_expressions(articles.lazy()).collect()
+    lazies = stages.extract_per_article(articles.lazy(), mentions.lazy(), temporal.lazy())
     return dict(zip(lazies, pl.collect_all(lazies.values()), strict=True))
 
 
@@ -132,7 +134,8 @@ def extract_articles(new_files: pl.DataFrame, registry: pl.DataFrame | None) -> 
 def resolve_people_and_stories(per_article: dict[str, pl.DataFrame],
                                registry: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
     """Cross-article steps over the whole warehouse: canonical people and speakers, story links."""
-    lazies = stages.resolve_across_articles({t: f.lazy() for t, f in per_article.items()}, registry=lazy(registry))
+    names = people.person_names(per_article["mentions"].lazy(), registry=lazy(registry)).collect()
+    lazies = stages.resolve_across_articles({t: f.lazy() for t, f in per_article.items()}, names.lazy())
     return dict(zip(lazies, pl.collect_all(lazies.values()), strict=True))
 
 

@@ -17,7 +17,7 @@ from transforms.duplicates import link_near_duplicates
 from transforms.events import extract_events, link_story_events
 from transforms.pubdate import find_published_date
 from transforms.quotes import extract_quotes
-from transforms.temporal import extract_temporal_expressions, infer_dates
+from transforms.temporal import infer_dates
 
 PER_ARTICLE_TABLES = ("articles", "mentions", "quotes", "temporal_expressions", "events")
 
@@ -33,9 +33,14 @@ def read_articles(files: pl.LazyFrame) -> pl.LazyFrame:
     return files.pipe(parse_articles).pipe(find_published_date)
 
 
-def extract_per_article(articles: pl.LazyFrame, mentions: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
-    """Parsed articles + their mentions (`people.extract_mentions`, collected once) -> per-article tables."""
-    temporal = extract_temporal_expressions(articles)
+def extract_per_article(
+    articles: pl.LazyFrame, mentions: pl.LazyFrame, temporal: pl.LazyFrame
+) -> dict[str, pl.LazyFrame]:
+    """Parsed articles + their mentions and dated expressions -> per-article tables.
+
+    Collect `people.extract_mentions` and `extract_temporal_expressions` once before: several
+    outputs read them, and polars does not share the work between the plans of `collect_all`.
+    """
     return {
         "articles": infer_dates(articles, temporal).select(ARTICLE_COLUMNS),
         "mentions": mentions,
@@ -54,11 +59,9 @@ def canonical_actors(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def resolve_across_articles(
-    per_article: dict[str, pl.LazyFrame], *, registry: pl.LazyFrame | None = None
-) -> dict[str, pl.LazyFrame]:
-    """Per-article tables of the whole warehouse -> final tables with canonical people and story links."""
-    names = people.person_names(per_article["mentions"], registry=registry)
+def resolve_across_articles(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
+    """Per-article tables of the whole warehouse + `people.person_names` of their mentions (collected once:
+    every output uses it) -> final tables with canonical people and story links."""
     mentions = people.canonical_mentions(per_article["mentions"], names)
     articles = per_article["articles"].pipe(link_near_duplicates)
     return {
