@@ -148,17 +148,23 @@ def summary_fields(summary: Any) -> dict[str, Any]:
 
 
 class Sampler:
-    """A small sampling profiler of the main thread and of the threads polars runs Python UDFs on.
+    """A small sampling profiler over every busy thread, with the RSS seen during each task.
 
-    Every `interval` seconds it records those threads' stacks (Prefect's own helper threads, which
-    mostly sleep, are left out); the report ranks functions by samples where they were running (self)
-    and on the stack (total), and writes collapsed stacks for flamegraph.pl / speedscope. Time spent in
-    Rust or C shows up on the Python frame that called it.
+    Every `interval` seconds it records the stack of each thread that is not idle (waiting on a lock,
+    a queue, a selector or a sleep), and the process RSS. The report ranks functions by samples where
+    they were running (self) and on the stack (total), gives the peak RSS seen while each function of
+    `stage_file` (the flow's tasks) was running, and writes collapsed stacks for flamegraph.pl or
+    speedscope. Time spent in Rust or C shows up on the Python frame that called it.
     """
 
-    def __init__(self, interval: float = 0.01) -> None:
+    IDLE_FILES = ("/threading.py", "/queue.py", "/selectors.py", "/concurrent/futures/thread.py")
+    IDLE_FUNCTIONS = ("heartbeat_loop", "sleep", "_run_once", "run_forever")
+
+    def __init__(self, interval: float = 0.01, stage_file: str | None = None) -> None:
         self.interval = interval
+        self.stage_file = stage_file
         self.stacks: Counter[tuple[str, ...]] = Counter()
+        self.stage_rss: dict[str, float] = {}
         self.samples = 0
         self.elapsed = 0.0
         self._stop = threading.Event()
@@ -172,20 +178,30 @@ class Sampler:
         self._stop.set()
         self._thread.join()
 
+    def _idle(self, frame: Any) -> bool:
+        """A thread parked in a wait, not doing work."""
+        code = frame.f_code
+        return code.co_filename.endswith(self.IDLE_FILES) or code.co_name in self.IDLE_FUNCTIONS
+
     def _run(self) -> None:
-        main = threading.main_thread().ident
+        own = threading.get_ident()
         t0 = time.perf_counter()
         while not self._stop.wait(self.interval):
-            helpers = {t.ident for t in threading.enumerate()} - {main}
+            rss = proc_status_mb("VmRSS") or 0.0
+            stages = set()
             for ident, frame in sys._current_frames().items():
-                if ident in helpers:
+                if ident == own or self._idle(frame):
                     continue
                 stack = []
                 while frame is not None:
                     code = frame.f_code
+                    if code.co_filename == self.stage_file:
+                        stages.add(code.co_name)
                     stack.append(f"{code.co_name} ({short_path(code.co_filename)}:{code.co_firstlineno})")
                     frame = frame.f_back
                 self.stacks[tuple(reversed(stack))] += 1
+            for stage in stages - {"<module>"} or {"(between tasks)"}:
+                self.stage_rss[stage] = max(rss, self.stage_rss.get(stage, 0.0))
             self.samples += 1
         self.elapsed = time.perf_counter() - t0
 
@@ -198,9 +214,11 @@ class Sampler:
             for name in set(stack):
                 total[name] += count
         tick = self.elapsed / self.samples if self.samples else self.interval
-        lines = [f"{self.samples} samples over {self.elapsed:.1f}s wall ({tick * 1000:.1f} ms apart) of the main "
-                 "thread and the polars threads running Python UDFs; seconds add up over threads", "",
-                 "self (running in that function, or in Rust/C called from it):"]
+        lines = [f"{self.samples} samples over {self.elapsed:.1f}s wall ({tick * 1000:.1f} ms apart) of every busy "
+                 "thread; seconds are thread-seconds (parallel threads, and threads queueing for the GIL, add up)",
+                 "", "peak RSS seen while each flow function ran:"]
+        lines += [f"  {mb:9.0f} MB  {name}" for name, mb in sorted(self.stage_rss.items(), key=lambda kv: -kv[1])]
+        lines += ["", "self (running in that function, or in Rust/C called from it):"]
         lines += [f"  {n * tick:9.2f}s  {name}" for name, n in own.most_common(top)]
         lines += ["", "total (on the stack):"]
         lines += [f"  {n * tick:9.2f}s  {name}" for name, n in total.most_common(top)]
@@ -223,7 +241,8 @@ def measure_run(input_dir: Path, warehouse: Path, flow_spec: str = DEFAULT_FLOW,
     flow = load_flow(flow_spec)
     baseline = proc_status_mb("VmRSS")
     hwm_reset = reset_peak_rss()
-    sampler = Sampler() if profile else contextlib.nullcontext()
+    stage_file = getattr(getattr(flow, "fn", flow), "__code__", None)
+    sampler = Sampler(stage_file=stage_file and stage_file.co_filename) if profile else contextlib.nullcontext()
     t0 = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr), sampler:
         state = flow(str(input_dir), str(warehouse), return_state=True)
