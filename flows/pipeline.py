@@ -11,7 +11,7 @@ import json
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -351,8 +351,3 @@ def with_task_runner(name: str, dask_address: str | None = None):
     runner = DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner(
         cluster_kwargs={"processes": True, "threads_per_worker": 1, "dashboard_address": None})
     return wirehouse_flow.with_options(task_runner=runner)
-
-
-def summary_dict(summary: RunSummary) -> dict:
-    """JSON-friendly view of the summary."""
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(summary).items()}
