@@ -1,11 +1,13 @@
-"""Input files -> `files` and `quarantine` frames (see docs/architecture.md)."""
+"""Input files -> `files` and `quarantine` frames, and `unchanged` for reruns (see docs/architecture.md)."""
 
 from ingest.read import (
     DEFAULT_EXTENSIONS,
     DEFAULT_MAX_BYTES,
     FILES_SCHEMA,
     QUARANTINE_SCHEMA,
+    UNCHANGED_SCHEMA,
     article_id_for,
+    read_changed,
     read_folder,
 )
 
@@ -14,6 +16,8 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "FILES_SCHEMA",
     "QUARANTINE_SCHEMA",
+    "UNCHANGED_SCHEMA",
     "article_id_for",
+    "read_changed",
     "read_folder",
 ]

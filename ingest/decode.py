@@ -99,7 +99,7 @@ def _decode_with_bom(data: bytes) -> Decoded | None:
 def _decode_utf16_without_bom(data: bytes) -> Decoded | None:
     """UTF-16 without a BOM shows as a NUL in every other byte of its ASCII characters."""
     half = len(data) // 2
-    if half < 2 or len(data) % 2:
+    if half < 2 or len(data) % 2 or b"\x00" not in data:
         return None
     even_nuls, odd_nuls = data[0::2].count(0), data[1::2].count(0)
     if odd_nuls > 0.3 * half and even_nuls < 0.02 * half:

@@ -47,6 +47,8 @@ def discover(root: Path) -> list[Found]:
 
 def display_name(name: str) -> str:
     """File name as valid UTF-8 text: undecodable bytes become visible `\\xNN` escapes."""
+    if name.isascii():  # nothing to escape
+        return name
     return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 

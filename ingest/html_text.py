@@ -19,8 +19,11 @@ _NEWLINE = object()  # marker pushed on the walk stack: emit a line break when a
 
 def looks_like_html(text: str) -> bool:
     """A page saved with a .txt name is still HTML if it opens like one."""
-    head = text[:2048].lstrip().lower()
-    return head.startswith("<") and ("<!doctype html" in head or "<html" in head)
+    head = text[:2048].lstrip()
+    if not head.startswith("<"):  # most texts: no need to lower-case the head
+        return False
+    head = head.lower()
+    return "<!doctype html" in head or "<html" in head
 
 
 def extract_article_text(html: str) -> str:

@@ -32,6 +32,8 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"wOF2", "WOFF2 font"),
 )
 
+_MAGICS = tuple(magic for magic, _ in _SIGNATURES)
+
 # Bytes that never occur in text: C0 controls other than \t \n \v \f \r and ESC.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
@@ -42,9 +44,8 @@ MAX_CONTROL_RATIO = 0.05
 
 def binary_signature(data: bytes) -> str | None:
     """Name of the binary format whose magic bytes `data` starts with, if any."""
-    for magic, kind in _SIGNATURES:
-        if data.startswith(magic):
-            return kind
+    if data.startswith(_MAGICS):  # one C call rejects text; the loop only names the format
+        return next(kind for magic, kind in _SIGNATURES if data.startswith(magic))
     if data[4:8] == b"ftyp":
         return "MP4/QuickTime media"
     if data.startswith(b"RIFF") and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):

@@ -13,7 +13,15 @@ import polars as pl
 import pytest
 
 import ingest
-from ingest import DEFAULT_EXTENSIONS, FILES_SCHEMA, QUARANTINE_SCHEMA, article_id_for, read_folder
+from ingest import (
+    DEFAULT_EXTENSIONS,
+    FILES_SCHEMA,
+    QUARANTINE_SCHEMA,
+    UNCHANGED_SCHEMA,
+    article_id_for,
+    read_changed,
+    read_folder,
+)
 from ingest.decode import decode_bytes
 from ingest.errors import Quarantined
 from ingest.html_text import extract_article_text, looks_like_html
@@ -450,3 +458,94 @@ def test_samples_folder_loads_cleanly(tmp_path):
     files, quarantine = read_folder(tmp_path / "s")
     assert files.height == 5 and quarantine.height == 0
     assert set(files["encoding"]) == {"utf-8"}
+
+
+def known_of(files: pl.DataFrame) -> pl.DataFrame:
+    """The `known` frame of an earlier read: what a rerun passes to read_changed."""
+    return files.select(UNCHANGED_SCHEMA.names())
+
+
+def spy_on_opens(monkeypatch) -> list[str]:
+    """Record every file that os.open is asked to open (root ignores chmod 000, so also watch)."""
+    opened: list[str] = []
+    real_open = os.open
+
+    def recording_open(path, flags, *args, **kwargs):
+        opened.append(os.path.basename(os.fsdecode(path)))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", recording_open)
+    return opened
+
+
+def test_read_changed_skips_unchanged_files(tmp_path, monkeypatch):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(article(name))
+    known = known_of(read_folder(tmp_path)[0])
+    (tmp_path / "a.txt").chmod(0)  # unchanged: must not even be opened
+    b_stat = (tmp_path / "b.txt").stat()
+    os.utime(tmp_path / "b.txt", ns=(b_stat.st_atime_ns, b_stat.st_mtime_ns + 5_000_000_000))  # touched
+    (tmp_path / "d.txt").write_text(article("d.txt"))  # new
+    opened = spy_on_opens(monkeypatch)
+
+    files, quarantine, unchanged = read_changed(tmp_path, known)
+    monkeypatch.undo()
+    (tmp_path / "a.txt").chmod(0o644)
+
+    assert sorted(opened) == ["b.txt", "d.txt"]
+    assert unchanged.schema == UNCHANGED_SCHEMA
+    assert unchanged.equals(known.filter(pl.col("source_name").is_in(["a.txt", "c.txt"])))
+    assert files.schema == FILES_SCHEMA and quarantine.height == 0
+    full_files, full_quarantine = read_folder(tmp_path)
+    assert files.equals(full_files.filter(pl.col("source_name").is_in(["b.txt", "d.txt"])))
+    assert files.filter(pl.col("source_name") == "b.txt")["mtime"].item() != known["mtime"][1]
+
+
+def test_read_changed_without_known_files_is_read_folder(hostile):
+    root, *_, files, quarantine = hostile
+    again_files, again_quarantine, unchanged = read_changed(
+        root, pl.DataFrame(schema=UNCHANGED_SCHEMA), max_bytes=MAX_BYTES
+    )
+    assert again_files.equals(files) and again_quarantine.equals(quarantine)
+    assert unchanged.height == 0 and unchanged.schema == UNCHANGED_SCHEMA
+
+
+def test_read_changed_on_the_hostile_folder_moves_only_loaded_rows(hostile):
+    root, _, _, files, quarantine = hostile
+    known = known_of(files)
+    again_files, again_quarantine, unchanged = read_changed(root, known, max_bytes=MAX_BYTES)
+    assert again_files.height == 0
+    assert again_quarantine.equals(quarantine)  # hidden, symlinks, binary, duplicates, ... as before
+    assert unchanged.equals(known)
+
+
+def test_known_files_still_get_decisions_made_before_reading(tmp_path):
+    (tmp_path / "big.txt").write_text(article("big"))
+    (tmp_path / "table.csv").write_text(article("table"))
+    known = known_of(read_folder(tmp_path, extensions=(".txt", ".csv"))[0])
+    files, quarantine, unchanged = read_changed(tmp_path, known, max_bytes=100, extensions=(".txt",))
+    assert (files.height, unchanged.height) == (0, 0)
+    assert dict(quarantine.select("source_name", "reason").iter_rows()) == {
+        "big.txt": "too_large",
+        "table.csv": "not_text",
+    }
+
+
+def test_duplicates_between_changed_and_unchanged_files(tmp_path):
+    (tmp_path / "b_old.txt").write_text(article("same"))
+    (tmp_path / "d_old.txt").write_text(article("other"))
+    known = known_of(read_folder(tmp_path)[0])
+    (tmp_path / "c_new.txt").write_text(article("same"))  # sorts after its unchanged twin
+    (tmp_path / "a_new.txt").write_text(article("other"))  # sorts before its unchanged twin
+    files, quarantine, unchanged = read_changed(tmp_path, known)
+    same, other = article_id_for(sha(article("same"))), article_id_for(sha(article("other")))
+    assert files["source_name"].to_list() == ["a_new.txt"]
+    assert unchanged["source_name"].to_list() == ["b_old.txt"]
+    assert quarantine.rows() == [
+        ("c_new.txt", f"duplicate_of:{same}", "Same text as 'b_old.txt', which was loaded."),
+        ("d_old.txt", f"duplicate_of:{other}", "Same text as 'a_new.txt', which was loaded."),
+    ]
+    # The same decisions as reading everything.
+    full_files, full_quarantine = read_folder(tmp_path)
+    assert full_quarantine.equals(quarantine)
+    assert full_files["source_name"].to_list() == ["a_new.txt", "b_old.txt"]
