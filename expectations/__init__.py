@@ -13,9 +13,11 @@ from expectations.run import (  # noqa: E402
     RECORD_SCHEMA,
     SUITES,
     ValidationOutcome,
+    ValidationSession,
     apply_rejections,
     summary_markdown,
     validate_tables,
 )
 
-__all__ = ["RECORD_SCHEMA", "SUITES", "ValidationOutcome", "apply_rejections", "summary_markdown", "validate_tables"]
+__all__ = ["RECORD_SCHEMA", "SUITES", "ValidationOutcome", "ValidationSession",
+           "apply_rejections", "summary_markdown", "validate_tables"]

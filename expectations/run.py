@@ -123,8 +123,8 @@ def _raised(result: ExpectationValidationResult) -> str | None:
 
 
 def run_suite(context: Any, spec: SuiteSpec, frame: pl.DataFrame, ctx: CheckContext,
-              run_id: RunIdentifier) -> list[CheckResult]:
-    """Validate one table against its suite; returns one result per check."""
+              run_id: RunIdentifier, label: str = "") -> list[CheckResult]:
+    """Validate one table (or one batch of it, named by `label`) against its suite; one result per check."""
     checks = [c for c in spec.checks(ctx) if ctx.has(*c.requires)]
     prepared = spec.prepare(frame.with_row_index(ROW), ctx).sort(ROW)
     if prepared.height != frame.height:
@@ -132,14 +132,11 @@ def run_suite(context: Any, spec: SuiteSpec, frame: pl.DataFrame, ctx: CheckCont
     columns = [c for c in dict.fromkeys(ch.column for ch in checks) if c in prepared.columns]
     batch_frame = prepared.select(columns).to_pandas()
 
-    suite = context.suites.add(
-        gx.ExpectationSuite(name=spec.name, expectations=[c.expectation for c in checks])
-    )
-    asset = context.data_sources.get("wirehouse").add_dataframe_asset(spec.table)
-    batch = asset.add_batch_definition_whole_dataframe(spec.table)
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
-    )
+    name = spec.name + label
+    suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=[c.expectation for c in checks]))
+    asset = context.data_sources.get("wirehouse").add_dataframe_asset(spec.table + label)
+    batch = asset.add_batch_definition_whole_dataframe(spec.table + label)
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
     validation = definition.run(
         batch_parameters={"dataframe": batch_frame}, run_id=run_id,
         result_format={"result_format": "COMPLETE", "partial_unexpected_count": SAMPLE_SIZE},
@@ -198,52 +195,89 @@ def _quarantine_rows(table: str, rows: pl.DataFrame, spec: SuiteSpec,
     return pl.DataFrame(out, schema=QUARANTINE_SCHEMA)
 
 
+class ValidationSession:
+    """Validate a warehouse batch by batch in one GX context; `finish` gives one outcome for every batch.
+
+    Row checks and key checks look at one batch at a time: keys are derived from article ids, so
+    batches that split the articles cannot share a key.
+    """
+
+    def __init__(self, run_date: date, docs_dir: Path | None = None, *,
+                 allowed_near_duplicates: Iterable[Iterable[str]] = ()):
+        self.started = time.perf_counter()
+        self.run_date = run_date
+        self.allowed = allow_pairs(allowed_near_duplicates)
+        self.docs_root = docs_dir.resolve() if docs_dir is not None else None
+        self.context = make_context(self.docs_root)
+        self.context.data_sources.add_pandas("wirehouse")
+        self.run_id = RunIdentifier(run_name=f"wirehouse-{run_date.isoformat()}", run_time=datetime.now(UTC))
+        self.results: list[CheckResult] = []
+        self.rejected: dict[str, list[pl.DataFrame]] = {}
+        self.quarantine: list[pl.DataFrame] = [pl.DataFrame(schema=QUARANTINE_SCHEMA)]
+        self.batches = 0
+
+    def check(self, tables: Mapping[str, pl.DataFrame], only: Iterable[str] | None = None) -> dict[str, pl.DataFrame]:
+        """Run the suites of the given tables (or of the `only` ones, the rest being context); returns the
+        rows refused by row-level checks, per table."""
+        self.batches += 1
+        label = "" if self.batches == 1 else f" (batch {self.batches})"
+        ctx = CheckContext(tables=tables, run_date=self.run_date, allowed_near_duplicates=self.allowed)
+        wanted = set(tables if only is None else only)
+        results = []
+        for spec in SUITES:
+            if spec.table in wanted and spec.table in tables:
+                results += run_suite(self.context, spec, tables[spec.table], ctx, self.run_id, label)
+        self.results += results
+        parts: dict[str, list[pl.DataFrame]] = {}
+        for res in results:
+            if not res.success and not res.blocks_publish and res.check.severity == "row":
+                parts.setdefault(res.suite.table, []).append(_rejected(tables[res.suite.table], res))
+        rejected = {table: pl.concat(rows, how="diagonal_relaxed") for table, rows in parts.items()}
+        sources = _source_names(tables)
+        specs = {s.table: s for s in SUITES}
+        for table, rows in rejected.items():
+            self.rejected.setdefault(table, []).append(rows)
+            self.quarantine.append(_quarantine_rows(table, rows, specs[table], sources))
+        return rejected
+
+    def finish(self) -> ValidationOutcome:
+        """One record per expectation over all batches, the refused rows, and the Data Docs."""
+        merged: dict[tuple[str, str], list[CheckResult]] = {}
+        for res in self.results:
+            merged.setdefault((res.suite.name, res.check.name), []).append(res)
+        records = [_merged_record(parts) for parts in merged.values()]
+        critical = list(dict.fromkeys(f"{r.suite.name}.{r.check.name}" for r in self.results if r.blocks_publish))
+        index = None
+        if self.docs_root is not None:
+            self.context.build_data_docs()
+            suites = dict.fromkeys(r.suite.name for r in self.results)
+            passed = {s: all(r.success for r in self.results if r.suite.name == s) for s in suites}
+            index = docs.make_offline(self.docs_root, passed.items())
+        return ValidationOutcome(
+            success=not critical,
+            records=pl.DataFrame(records, schema=RECORD_SCHEMA),
+            critical_failures=critical,
+            rejected_rows={t: pl.concat(parts, how="diagonal_relaxed") for t, parts in self.rejected.items()},
+            quarantine=pl.concat(self.quarantine),
+            docs_index=index,
+            seconds=round(time.perf_counter() - self.started, 3),
+        )
+
+
+def _merged_record(parts: list[CheckResult]) -> dict[str, Any]:
+    """The `validations` row of one check run on several batches: failed if any batch failed."""
+    failing = [p for p in parts if not p.success]
+    record = (failing or parts)[0].record()
+    counts = [p.unexpected_count for p in parts if p.unexpected_count is not None]
+    return record | {"success": not failing, "unexpected_count": sum(counts) if counts else None}
+
+
 def validate_tables(tables: dict[str, pl.DataFrame], run_date: date, docs_dir: Path | None = None, *,
                     allowed_near_duplicates: Iterable[Iterable[str]] = ()) -> ValidationOutcome:
-    """Run every suite whose table is given; build offline Data Docs in `docs_dir` when given."""
-    started = time.perf_counter()
-    ctx = CheckContext(tables=tables, run_date=run_date,
-                       allowed_near_duplicates=allow_pairs(allowed_near_duplicates))
-    docs_root = docs_dir.resolve() if docs_dir is not None else None
-    context = make_context(docs_root)
-    context.data_sources.add_pandas("wirehouse")
-    run_id = RunIdentifier(run_name=f"wirehouse-{run_date.isoformat()}", run_time=datetime.now(UTC))
-
-    results: list[CheckResult] = []
-    suites_run: list[SuiteSpec] = []
-    for spec in SUITES:
-        if spec.table in tables:
-            suites_run.append(spec)
-            results += run_suite(context, spec, tables[spec.table], ctx, run_id)
-
-    rejected: dict[str, list[pl.DataFrame]] = {}
-    for res in results:
-        if not res.success and not res.blocks_publish and res.check.severity == "row":
-            rejected.setdefault(res.suite.table, []).append(_rejected(tables[res.suite.table], res))
-    rejected_rows = {table: pl.concat(parts, how="diagonal_relaxed") for table, parts in rejected.items()}
-    sources = _source_names(tables)
-    specs = {s.table: s for s in SUITES}
-    quarantine = pl.concat(
-        [pl.DataFrame(schema=QUARANTINE_SCHEMA)]
-        + [_quarantine_rows(t, rows, specs[t], sources) for t, rows in rejected_rows.items()]
-    )
-    critical = [f"{r.suite.name}.{r.check.name}" for r in results if r.blocks_publish]
-
-    index = None
-    if docs_root is not None:
-        context.build_data_docs()
-        passed = {s.name: all(r.success for r in results if r.suite is s) for s in suites_run}
-        index = docs.make_offline(docs_root, passed.items())
-
-    return ValidationOutcome(
-        success=not critical,
-        records=pl.DataFrame([r.record() for r in results], schema=RECORD_SCHEMA),
-        critical_failures=critical,
-        rejected_rows=rejected_rows,
-        quarantine=quarantine,
-        docs_index=index,
-        seconds=round(time.perf_counter() - started, 3),
-    )
+    """Run every suite whose table is given, in one batch; build offline Data Docs in `docs_dir` when given."""
+    session = ValidationSession(run_date, docs_dir, allowed_near_duplicates=allowed_near_duplicates)
+    session.check(tables)
+    return session.finish()
 
 
 def apply_rejections(tables: dict[str, pl.DataFrame], outcome: ValidationOutcome) -> dict[str, pl.DataFrame]:

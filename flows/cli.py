@@ -32,6 +32,10 @@ def check_run_args(args: argparse.Namespace) -> tuple[Path, Path]:
         raise CliError(f"--registry {args.registry}: no such file (give '' to run without a registry)")
     if args.batch_files <= 0:
         raise CliError("--batch-files must be a positive number of files")
+    if args.batch_articles <= 0:
+        raise CliError("--batch-articles must be a positive number of articles")
+    if args.workers <= 0:
+        raise CliError("--workers must be a positive number of extraction tasks")
     if args.dask_address and args.task_runner != "dask":
         raise CliError("--dask-address goes with --task-runner dask")
     if args.max_bytes <= 0:
@@ -66,7 +70,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         flow = with_task_runner(args.task_runner, args.dask_address)
         summary = flow(str(input_dir), str(warehouse), full_refresh=args.full_refresh, registry=args.registry or None,
-                       batch_files=args.batch_files, max_bytes=args.max_bytes, extensions=extensions)
+                       batch_files=args.batch_files, batch_articles=args.batch_articles, workers=args.workers,
+                       max_bytes=args.max_bytes, extensions=extensions)
     except WarehouseBusy as busy:
         print(f"wirehouse: {busy}", file=sys.stderr)
         return 3
@@ -122,9 +127,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="CSV of known people (canonical_name, aliases, roles) seeding the name clustering; "
                           "'' for none (default %(default)s)")
     run.add_argument("--batch-files", type=int, default=2000,
-                     help="new or changed files are extracted in batches of this many (default %(default)s)")
+                     help="each extraction task reads new or changed files this many at a time, which bounds "
+                          "memory (default %(default)s)")
+    run.add_argument("--batch-articles", type=int, default=5000,
+                     help="the cross-article steps and the checks take this many articles at a time "
+                          "(default %(default)s)")
+    run.add_argument("--workers", type=int, default=1,
+                     help="extraction tasks running side by side, each with its share of the files; more "
+                          "than 1 pays with cores to spare or a Dask cluster (default %(default)s)")
     run.add_argument("--task-runner", choices=("thread", "dask"), default="thread",
-                     help="where extraction batches run: threads of this process, or a Dask cluster "
+                     help="where extraction tasks run: threads of this process, or a Dask cluster "
                           "(default %(default)s)")
     run.add_argument("--dask-address", help="scheduler address of a running Dask cluster (tcp://host:8786); "
                                             "without it, --task-runner dask starts a local cluster")

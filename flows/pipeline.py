@@ -8,6 +8,7 @@ are recomputed over everything, so an incremental run equals a full rebuild.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -19,12 +20,14 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import wait
 
 import ingest
 from flows.environment import DEFAULT_REGISTRY
 from transforms import people, stages
+from transforms.duplicates import near_duplicate_links, paragraph_keys
 from transforms.temporal import extract_temporal_expressions
-from warehouse import store
+from warehouse import store, workspace
 from warehouse.settings import sidecar, warehouse_path
 
 
@@ -66,6 +69,32 @@ class RunSummary:
 
 
 @dataclass
+class Inputs:
+    """The input folder as read: new or changed files (with text), refused files, and files whose size and
+    modification time match the last run (not read again)."""
+
+    files: pl.DataFrame
+    quarantine: pl.DataFrame
+    unchanged: pl.DataFrame
+
+    def current(self) -> pl.DataFrame:
+        """Every readable file now in the folder: source_name, content_hash, size_bytes, mtime."""
+        columns = ["source_name", "content_hash", "size_bytes", "mtime"]
+        return pl.concat([self.files.select(columns), self.unchanged.select(columns)]).sort("source_name")
+
+
+@dataclass
+class Previous:
+    """What a run needs of the published warehouse: file accounting and article ids, not the big tables."""
+
+    path: Path | None
+    file_state: pl.DataFrame
+    articles: pl.DataFrame
+    quarantine: pl.DataFrame
+    validations: pl.DataFrame | None
+
+
+@dataclass
 class ChangePlan:
     """Which files need extraction, which articles are carried over, which files went away."""
 
@@ -80,63 +109,123 @@ class ChangePlan:
         return self.new_files.height == 0 and self.removed.height == 0
 
 
-@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def read_articles(input_dir: Path, max_bytes: int, extensions: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Discover and decode every file under the input folder; unusable ones go to quarantine."""
-    return ingest.read_folder(input_dir, max_bytes=max_bytes, extensions=extensions)
+@dataclass
+class Validated:
+    """The outcome of the checks: publish or not, the rows refused (keys per table), the per-expectation
+    records."""
+
+    success: bool
+    critical_failures: list[str]
+    rejected_keys: dict[str, pl.DataFrame]
+    rejected: pl.DataFrame
+    records: pl.DataFrame
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def read_previous(warehouse: Path) -> dict[str, pl.DataFrame]:
-    """The per-article tables and file accounting of the published warehouse (empty when there is none)."""
-    return store.read_tables(warehouse, (*stages.PER_ARTICLE_TABLES, "file_state", "validations", "quarantine"))
+def read_articles(input_dir: Path, known: pl.DataFrame, max_bytes: int, extensions: tuple[str, ...]) -> Inputs:
+    """Discover the input folder; decode files that are new or whose size or mtime changed; unusable ones go
+    to quarantine."""
+    return Inputs(*ingest.read_changed(input_dir, known, max_bytes=max_bytes, extensions=extensions))
+
+
+@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def read_previous(warehouse: Path, full_refresh: bool) -> Previous:
+    """File accounting, article ids and check history of the published warehouse (empty when there is none)."""
+    found = {} if full_refresh else store.read_tables(warehouse, ("file_state", "quarantine", "validations"))
+    articles = ({} if full_refresh else store.read_tables(warehouse, ("articles",), columns="article_id, source_name"))
+    return Previous(
+        path=None if full_refresh or not found else warehouse,
+        file_state=found.get("file_state", pl.DataFrame(schema={
+            "source_name": pl.String, "content_hash": pl.String, "size_bytes": pl.Int64,
+            "mtime": pl.Datetime("us"), "status": pl.String})),
+        articles=articles.get("articles", pl.DataFrame(schema={"article_id": pl.String, "source_name": pl.String})),
+        quarantine=found.get("quarantine", pl.DataFrame(schema={**QUARANTINE_COLUMNS, "run_id": pl.String})),
+        validations=found.get("validations"),
+    )
+
+
+QUARANTINE_COLUMNS = {"source_name": pl.String, "reason": pl.String, "detail": pl.String, "table_name": pl.String,
+                      "row_key": pl.String}
+
+
+def known_files(previous: Previous) -> pl.DataFrame:
+    """Files the last run read whole (loaded, or refused by the checks): unchanged, they need not be read."""
+    return previous.file_state.filter(
+        pl.col("content_hash").is_not_null() & pl.col("status").is_in(["loaded", "quarantined"])
+    ).select("source_name", "size_bytes", "mtime", "content_hash")
 
 
 @task(cache_policy=NO_CACHE)
-def plan_changes(files: pl.DataFrame, quarantine: pl.DataFrame, previous: dict[str, pl.DataFrame]) -> ChangePlan:
+def plan_changes(inputs: Inputs, previous: Previous) -> ChangePlan:
     """Compare content hashes with the last run: new or edited files are extracted, the rest carried over.
 
     A file whose article the checks refused last time is not extracted again while it is unchanged:
     its quarantine rows are carried over instead.
     """
-    empty = pl.DataFrame(schema={"source_name": pl.String, "content_hash": pl.String, "status": pl.String})
-    before = previous.get("file_state", empty)
-    known = previous.get("articles", pl.DataFrame(schema={"article_id": pl.String}))["article_id"]
-    refused_before = before.filter(pl.col("status") == "quarantined").drop_nulls("content_hash")
-    unchanged_refused = files.join(refused_before.select("source_name", "content_hash"),
-                                   on=["source_name", "content_hash"], how="semi")
-    ids = files["content_hash"].str.slice(0, 16)
-    seen = pl.concat([files.select("source_name"), quarantine.select("source_name")])
-    carried = previous.get("quarantine")
+    current = inputs.current()
+    refused_before = previous.file_state.filter(pl.col("status") == "quarantined").drop_nulls("content_hash")
+    unchanged_refused = current.join(refused_before.select("source_name", "content_hash"),
+                                     on=["source_name", "content_hash"], how="semi")
+    known = previous.articles["article_id"].implode()
+    new_ids = inputs.files["content_hash"].str.slice(0, 16)
+    ids = current["content_hash"].str.slice(0, 16)
+    seen = pl.concat([current.select("source_name"), inputs.quarantine.select("source_name")])
     return ChangePlan(
-        new_files=files.filter(~ids.is_in(known.implode())).join(
+        new_files=inputs.files.filter(~new_ids.is_in(known)).join(
             unchanged_refused, on="source_name", how="anti"),
-        kept_article_ids=ids.filter(ids.is_in(known.implode())).alias("article_id"),
-        removed=before.filter(pl.col("status") != "removed").select("source_name").join(
+        kept_article_ids=ids.filter(ids.is_in(known)).unique().sort().alias("article_id"),
+        removed=previous.file_state.filter(pl.col("status") != "removed").select("source_name").join(
             seen, on="source_name", how="anti"),
-        carried_rejections=pl.DataFrame() if carried is None else carried.filter(
-            pl.col("table_name") != "files").join(unchanged_refused.select("source_name"), on="source_name",
-                                                  how="semi").drop("run_id"),
+        carried_rejections=previous.quarantine.filter(pl.col("table_name") != "files").join(
+            unchanged_refused.select("source_name"), on="source_name", how="semi").drop("run_id"),
     )
 
 
 @task(cache_policy=NO_CACHE)
-def extract_articles(new_files: pl.DataFrame, registry: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
-    """Per-article extraction of new or changed files: article fields, mentions, quotes, dates, events."""
-    articles = stages.read_articles(new_files.lazy()).collect()
-    mentions = people.extract_mentions(articles.lazy(), registry=lazy(registry)).collect()
-    temporal = extract_temporal_expressions(articles.lazy()).collect()
-    lazies = stages.extract_per_article(articles.lazy(), mentions.lazy(), temporal.lazy())
-    return dict(zip(lazies, pl.collect_all(lazies.values()), strict=True))
+def extract_articles(new_files: pl.DataFrame, registry: pl.DataFrame | None, spill_dir: Path,
+                     batch_files: int) -> int:
+    """Per-article extraction of new or changed files, `batch_files` at a time, each batch spilled to
+    Parquet: article fields, mentions, quotes, dated expressions, events. Returns the articles extracted."""
+    logger = get_run_logger()
+    batches = [new_files.head(0)] if new_files.height == 0 else list(new_files.iter_slices(batch_files))
+    done = 0
+    for number, batch in enumerate(batches):
+        articles = stages.read_articles(batch.lazy()).collect()
+        mentions = people.extract_mentions(articles.lazy(), registry=lazy(registry)).collect()
+        temporal = extract_temporal_expressions(articles.lazy()).collect()
+        lazies = stages.extract_per_article(articles.lazy(), mentions.lazy(), temporal.lazy())
+        workspace.spill(spill_dir, number, dict(zip(lazies, pl.collect_all(lazies.values()), strict=True)))
+        done += batch.height
+        if len(batches) > 1:
+            logger.info("extracted %d of %d files", done, new_files.height)
+    return done
 
 
 @task(cache_policy=NO_CACHE)
-def resolve_people_and_stories(per_article: dict[str, pl.DataFrame],
-                               registry: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
-    """Cross-article steps over the whole warehouse: canonical people and speakers, story links."""
-    names = people.person_names(per_article["mentions"].lazy(), registry=lazy(registry)).collect()
-    lazies = stages.resolve_across_articles({t: f.lazy() for t, f in per_article.items()}, names.lazy())
-    return dict(zip(lazies, pl.collect_all(lazies.values()), strict=True))
+def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids: pl.Series,
+                               registry: pl.DataFrame | None, resolved: Path, batch_articles: int) -> pl.DataFrame:
+    """Cross-article steps over the whole warehouse (canonical people and speakers, re-posts, story links),
+    spilled `batch_articles` articles at a time under `resolved`. Returns articles(article_id, source_name)."""
+    with workspace.workspace(extracted, stages.PER_ARTICLE_TABLES, previous, kept_ids) as work:
+        mentions = work.frame("SELECT * FROM mentions ORDER BY article_id, start_char")
+        names = people.person_names(mentions.lazy(), registry=lazy(registry)).collect()
+        articles = work.frame("SELECT article_id, source_name, published_date FROM articles ORDER BY article_id")
+        tables = stages.people_tables(mentions.lazy(), names.lazy(), articles.lazy())
+        whole = dict(zip(tables, pl.collect_all(tables.values()), strict=True))
+        del mentions
+        workspace.spill(resolved, 0, {t: whole[t] for t in ("people", "person_aliases")})
+        stories = stages.story_links(work.frame("SELECT * FROM events").lazy(), names.lazy()).collect()
+        keys = pl.concat([paragraph_keys(batch["articles"].lazy()).collect()
+                          for batch in work.batches(batch_articles, ("articles",))])
+        duplicates = near_duplicate_links(keys.lazy(), articles.lazy().select("article_id", "source_name")).collect()
+        for number, batch in enumerate(work.batches(batch_articles, ("articles", "quotes", "temporal_expressions",
+                                                                     "events"))):
+            final = stages.resolve_batch({t: f.lazy() for t, f in batch.items()}, names.lazy(),
+                                         duplicates.lazy(), stories.lazy())
+            final["mentions"] = whole["mentions"].lazy().join(
+                batch["articles"].lazy().select("article_id"), on="article_id", how="semi", maintain_order="left")
+            workspace.spill(resolved, number, dict(zip(final, pl.collect_all(final.values()), strict=True)))
+    return articles.select("article_id", "source_name")
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -152,37 +241,41 @@ def lazy(frame: pl.DataFrame | None) -> pl.LazyFrame | None:
     return None if frame is None else frame.lazy()
 
 
-@dataclass
-class Validated:
-    """The outcome of the checks: the tables to publish, the rows refused, and the per-expectation records."""
-
-    success: bool
-    critical_failures: list[str]
-    tables: dict[str, pl.DataFrame]
-    rejected: pl.DataFrame
-    records: pl.DataFrame
-
-
 @task(cache_policy=NO_CACHE)
-def validate(tables: dict[str, pl.DataFrame], run_date: date, docs_dir: Path) -> Validated:
-    """Run every Great Expectations suite on the staged frames, build the Data Docs, drop refused rows."""
+def validate(resolved: Path, run_date: date, docs_dir: Path) -> Validated:
+    """Run every Great Expectations suite on the resolved tables, one spilled batch of articles at a time,
+    and build the Data Docs; refused rows are only named here, `load_warehouse` leaves them out."""
+    batches = workspace.spilled_batches(resolved, ("articles", "quotes", "events"))
+    people_tables = next(workspace.spilled_batches(resolved, ("people", "person_aliases")), {})
+    if not any(frame.height for frame in people_tables.values()) and not (resolved / "articles").exists():
+        return Validated(True, [], {}, pl.DataFrame(schema=QUARANTINE_COLUMNS), pl.DataFrame())  # nothing to check
     import expectations  # Great Expectations takes seconds to import: only runs that validate pay for it
 
-    outcome = expectations.validate_tables(tables, run_date, docs_dir=docs_dir)
+    session = expectations.ValidationSession(run_date, docs_dir)
+    keys = {spec.table: list(spec.key) for spec in expectations.SUITES}
+    rejected: dict[str, list[pl.DataFrame]] = {}
+    for table, rows in session.check(people_tables).items():
+        rejected.setdefault(table, []).append(rows.select(keys[table]))
+    for batch in batches:
+        for table, rows in session.check(batch | people_tables, only=batch).items():
+            rejected.setdefault(table, []).append(rows.select(keys[table]))
+    outcome = session.finish()
     create_markdown_artifact(markdown=expectations.summary_markdown(outcome), key="validation-summary")
     return Validated(
         success=outcome.success,
         critical_failures=outcome.critical_failures,
-        tables=expectations.apply_rejections(tables, outcome),
+        rejected_keys={t: pl.concat(parts) for t, parts in rejected.items()},
         rejected=outcome.rejected_quarantine(),
         records=outcome.records,
     )
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def load_warehouse(staging: Path, tables: dict[str, pl.DataFrame]) -> dict[str, int]:
-    """Replace the given tables in the staging file; returns the row count per table."""
-    return store.replace_tables(staging, tables)
+def load_warehouse(staging: Path, resolved: Path | None, tables: dict[str, pl.DataFrame],
+                   refused: list[tuple[str, pl.DataFrame]]) -> dict[str, int]:
+    """Bulk-load the resolved batches (if any) into the staging file, remove the refused rows, and replace
+    the given tables; returns rows per table."""
+    return store.replace_tables(staging, tables, deleted=refused, spilled=resolved)
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -191,24 +284,13 @@ def publish(staging: Path, warehouse: Path) -> None:
     store.publish(staging, warehouse)
 
 
-def merge_batches(batches: list[dict[str, pl.DataFrame]], tables: tuple[str, ...]) -> dict[str, pl.DataFrame]:
-    """One frame per table from the extraction batches (an empty run gives empty frames)."""
-    if not batches:
-        batches = [extract_articles.fn(pl.DataFrame(schema=ingest.FILES_SCHEMA), None)]
-    return {t: pl.concat([b[t] for b in batches], how="vertical_relaxed") for t in tables}
-
-
-def carry_over(previous: dict[str, pl.DataFrame], new: dict[str, pl.DataFrame],
-               kept_ids: pl.Series) -> dict[str, pl.DataFrame]:
-    """Per-article rows: the kept articles' rows from the last run plus the newly extracted ones."""
-    merged = {}
-    for table in stages.PER_ARTICLE_TABLES:
-        old = previous.get(table)
-        parts = [new[table]]
-        if old is not None:
-            parts.insert(0, old.filter(pl.col("article_id").is_in(kept_ids.implode())).select(new[table].columns))
-        merged[table] = pl.concat(parts, how="vertical_relaxed").sort("article_id", maintain_order=True)
-    return merged
+def refused_rows(rejected_keys: dict[str, pl.DataFrame]) -> list[tuple[str, pl.DataFrame]]:
+    """(table, key columns) of the rows to delete: the refused rows, and every row of a refused article."""
+    refused = list(rejected_keys.items())
+    articles = rejected_keys.get("articles")
+    if articles is not None and articles.height:
+        refused += [(table, articles) for table in stages.PER_ARTICLE_TABLES if table != "articles"]
+    return refused
 
 
 def file_accounting(files: pl.DataFrame, quarantine: pl.DataFrame, removed: pl.DataFrame,
@@ -266,76 +348,90 @@ def wirehouse_flow(
     batch_files: int = 2000,
     max_bytes: int = ingest.DEFAULT_MAX_BYTES,
     extensions: tuple[str, ...] = ingest.DEFAULT_EXTENSIONS,
+    workers: int = 1,
+    batch_articles: int = 5000,
 ) -> RunSummary:
-    """Run once over the input folder and publish a validated warehouse (or keep the last good one)."""
+    """Run once over the input folder and publish a validated warehouse (or keep the last good one).
+
+    Extraction runs as `workers` tasks, each taking `batch_files` files at a time; the cross-article
+    steps and the checks take `batch_articles` articles at a time. Memory is bounded by those sizes.
+    """
     logger = get_run_logger()
     target = warehouse_path(warehouse)
     summary = RunSummary(run_id=str(uuid.uuid4()), warehouse=str(target), started_at=datetime.now(UTC))
     with store.writer_lock(target):
         with summary.timed("read"):
-            files, quarantine = read_articles(Path(input_dir), max_bytes, tuple(extensions))
-            quarantine = quarantine.with_columns(pl.lit("files").alias("table_name"))
-            previous = {} if full_refresh else read_previous(target)
+            previous = read_previous(target, full_refresh)
+            inputs = read_articles(Path(input_dir), known_files(previous), max_bytes, tuple(extensions))
             known_people = read_registry(Path(registry) if registry else None)
-            plan = plan_changes(files, quarantine, previous)
-        summary.files_seen = files.height + quarantine.height
+            plan = plan_changes(inputs, previous)
+        quarantine = inputs.quarantine.with_columns(pl.lit("files").alias("table_name"))
+        summary.files_seen = inputs.files.height + inputs.unchanged.height + quarantine.height
         summary.files_processed = plan.new_files.height
         summary.files_removed = plan.removed.height
-        logger.info("%d files: %d new or changed, %d unchanged, %d quarantined, %d removed",
-                    summary.files_seen, plan.new_files.height, plan.kept_article_ids.len(),
+        logger.info("%d files: %d new or changed, %d not read again (same size and time), %d quarantined, "
+                    "%d removed", summary.files_seen, plan.new_files.height, inputs.unchanged.height,
                     quarantine.height, plan.removed.height)
 
         quarantine = pl.concat([quarantine, plan.carried_rejections], how="diagonal_relaxed")
-        fast_path = plan.unchanged and bool(previous)
+        fast_path = plan.unchanged and previous.path is not None
         tables: dict[str, pl.DataFrame] = {}
-        if fast_path:
-            logger.info("nothing changed: articles and extractions are kept as they are")
-            summary.validation_success = True
-        else:
-            with summary.timed("extract"):
-                batches = [extract_articles.submit(batch, known_people)
-                           for batch in plan.new_files.iter_slices(batch_files)]
-                new = merge_batches([batch.result() for batch in batches], stages.PER_ARTICLE_TABLES)
-            with summary.timed("resolve"):
-                tables = resolve_people_and_stories(carry_over(previous, new, plan.kept_article_ids), known_people)
-            with summary.timed("validate"):
-                outcome = validate(tables, summary.started_at.date(), sidecar(target, ".docs"))
-            summary.validation_success = outcome.success
-            if not outcome.success:
-                summary.status = "failed"
-                summary.message = "critical expectations failed: " + ", ".join(outcome.critical_failures)
-                summary.finished_at = datetime.now(UTC)
-                record_run(target, summary)
-                logger.error("%s; the previous warehouse is kept unchanged", summary.message)
-                return summary
-            tables = outcome.tables
-            quarantine = pl.concat([quarantine, outcome.rejected], how="diagonal_relaxed")
-            tables["validations"] = pl.concat(
-                [frame for frame in (previous.get("validations"),
-                                     outcome.records.with_columns(pl.lit(summary.run_id).alias("run_id")))
-                 if frame is not None],
-                how="diagonal_relaxed",
-            )
+        refused: list[tuple[str, pl.DataFrame]] = []
+        # a changed run builds a fresh staging file; the fast path copies the last one and updates the accounting
+        with store.staging_copy(target, fresh=not fast_path) as staging, \
+                tempfile.TemporaryDirectory(prefix=target.name + ".", dir=target.parent) as spill:
+            extracted, resolved = Path(spill) / "extracted", Path(spill) / "resolved"
+            if fast_path:
+                logger.info("nothing changed: articles and extractions are kept as they are")
+                summary.validation_success = True
+                published = previous.articles
+            else:
+                with summary.timed("extract"):
+                    shares = [plan.new_files.gather(range(i, plan.new_files.height, workers))
+                              for i in range(max(1, workers))]
+                    parts = [extract_articles.submit(share, known_people, extracted / f"part-{i}", batch_files)
+                             for i, share in enumerate(shares)]
+                    wait(parts)
+                    [part.result() for part in parts]
+                with summary.timed("resolve"):
+                    published = resolve_people_and_stories(
+                        extracted, previous.path, plan.kept_article_ids, known_people, resolved, batch_articles)
+                with summary.timed("validate"):
+                    outcome = validate(resolved, summary.started_at.date(), sidecar(target, ".docs"))
+                summary.validation_success = outcome.success
+                if not outcome.success:
+                    summary.status = "failed"
+                    summary.message = "critical expectations failed: " + ", ".join(outcome.critical_failures)
+                    summary.finished_at = datetime.now(UTC)
+                    record_run(target, summary)
+                    logger.error("%s; the previous warehouse is kept unchanged", summary.message)
+                    return summary
+                refused = refused_rows(outcome.rejected_keys)
+                if "articles" in outcome.rejected_keys:
+                    published = published.join(outcome.rejected_keys["articles"], on="article_id", how="anti")
+                quarantine = pl.concat([quarantine, outcome.rejected], how="diagonal_relaxed")
+                records = outcome.records.with_columns(pl.lit(summary.run_id).alias("run_id"))
+                tables["validations"] = pl.concat(
+                    [frame for frame in (previous.validations, records) if frame is not None and frame.height],
+                    how="diagonal_relaxed",
+                ) if records.height or previous.validations is not None else records
 
-        published = tables["articles"] if "articles" in tables else previous["articles"]
-        tables["article_sources"] = article_sources(published, quarantine)
-        tables["file_state"] = file_accounting(files, quarantine, plan.removed, published["article_id"],
-                                               summary.run_id)
-        tables["quarantine"] = quarantine.with_columns(pl.lit(summary.run_id).alias("run_id"))
-        summary.status = "completed"
-        summary.articles_loaded = published.height
-        summary.files_quarantined = tables["file_state"].filter(
-            pl.col("status").is_in(["quarantined", "duplicate"])).height
-        summary.quarantine_reasons = dict(
-            quarantine.group_by(pl.col("reason").str.replace(r":.*", "")).len().sort("reason").iter_rows()
-        )
-        summary.finished_at = datetime.now(UTC)
-        record_run(target, summary)
-        tables["runs"] = read_run_log(target)
-        # a changed run writes a fresh file; the fast path copies the last one and updates the run log tables
-        with store.staging_copy(target, fresh=not fast_path) as staging:
+            tables["article_sources"] = article_sources(published, quarantine)
+            tables["file_state"] = file_accounting(inputs.current(), quarantine, plan.removed,
+                                                   published["article_id"], summary.run_id)
+            tables["quarantine"] = quarantine.with_columns(pl.lit(summary.run_id).alias("run_id"))
+            summary.status = "completed"
+            summary.articles_loaded = published.height
+            summary.files_quarantined = tables["file_state"].filter(
+                pl.col("status").is_in(["quarantined", "duplicate"])).height
+            summary.quarantine_reasons = dict(
+                quarantine.group_by(pl.col("reason").str.replace(r":.*", "")).len().sort("reason").iter_rows()
+            )
+            summary.finished_at = datetime.now(UTC)
+            record_run(target, summary)
+            tables["runs"] = read_run_log(target)
             with summary.timed("load"):
-                summary.table_rows = load_warehouse(staging, tables)
+                summary.table_rows = load_warehouse(staging, None if fast_path else resolved, tables, refused)
             with summary.timed("publish"):
                 publish(staging, target)
         logger.info("published %s: %s", target, summary.table_rows)

@@ -276,6 +276,7 @@ def test_batches_on_a_dask_cluster_give_the_same_tables_as_one_batch_on_threads(
     from flows.pipeline import with_task_runner
 
     folder, single_batch, _ = sample_run
-    summary = with_task_runner("dask")(str(folder), str(tmp_path / "dask.duckdb"), batch_files=2)
+    summary = with_task_runner("dask")(str(folder), str(tmp_path / "dask.duckdb"), batch_files=2, workers=2,
+                                      batch_articles=2)
     assert summary.status == "completed"
     assert contents(tmp_path / "dask.duckdb") == contents(single_batch)

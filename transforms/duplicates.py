@@ -21,15 +21,16 @@ def paragraph_keys(articles: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def link_near_duplicates(articles: pl.LazyFrame) -> pl.LazyFrame:
-    """Add `near_duplicate_of`: the article (first by source_name) whose paragraphs this one mostly repeats."""
-    keys = paragraph_keys(articles)
+def near_duplicate_links(keys: pl.LazyFrame, order: pl.LazyFrame) -> pl.LazyFrame:
+    """`paragraph_keys` of every article + articles(article_id, source_name) -> (article_id, near_duplicate_of).
+
+    Works from the small paragraph keys, so a warehouse can be linked without holding every body at once.
+    """
     common = keys.group_by("key").agg(pl.len().alias("shared_by")).filter(
         (pl.col("shared_by") > 1) & (pl.col("shared_by") <= MAX_SHARED_BY)
     )
     sizes = keys.group_by("article_id").agg(pl.len().alias("paragraphs"))
-    order = articles.select("article_id", "source_name")
-    pairs = (
+    return (
         keys.join(common, on="key", how="semi")
         .join(keys.rename({"article_id": "other_id"}), on="key")
         .filter(pl.col("article_id") != pl.col("other_id"))
@@ -44,4 +45,9 @@ def link_near_duplicates(articles: pl.LazyFrame) -> pl.LazyFrame:
         .group_by("article_id")
         .agg(pl.col("other_id").sort_by("other_source").first().alias("near_duplicate_of"))
     )
-    return articles.join(pairs, on="article_id", how="left", maintain_order="left")
+
+
+def link_near_duplicates(articles: pl.LazyFrame) -> pl.LazyFrame:
+    """Add `near_duplicate_of`: the article (first by source_name) whose paragraphs this one mostly repeats."""
+    links = near_duplicate_links(paragraph_keys(articles), articles.select("article_id", "source_name"))
+    return articles.join(links, on="article_id", how="left", maintain_order="left")

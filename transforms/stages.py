@@ -2,18 +2,19 @@
 
 `extract_per_article` reads each new or changed article on its own: its fields and publication
 date, person mentions resolved within the article, quotes and events attributed to the article's
-own spelling of each person, and dated expressions. `resolve_across_articles` then works on every
-article of the warehouse at once: it clusters people across articles, gives mentions, quotes and
-events the canonical names, links re-posted copies of a story, and links events into stories.
-Re-resolving rows that were already resolved gives the same answer, so an incremental run equals
-a full rebuild.
+own spelling of each person, and dated expressions. The cross-article step then works on every
+article of the warehouse: `people_tables`, `story_links` and `near_duplicate_links` compute small
+maps over all articles (canonical people, story ids, re-posted copies), and `resolve_batch` applies
+them to one batch of articles at a time, so the big tables never need to be in memory at once.
+`resolve_across_articles` does both on frames that fit in memory. Re-resolving rows that were
+already resolved gives the same answer, so an incremental run equals a full rebuild.
 """
 
 import polars as pl
 
 from transforms import people
 from transforms.articles import parse_articles
-from transforms.duplicates import link_near_duplicates
+from transforms.duplicates import near_duplicate_links, paragraph_keys
 from transforms.events import extract_events, link_story_events
 from transforms.pubdate import find_published_date
 from transforms.quotes import extract_quotes
@@ -53,23 +54,48 @@ def extract_per_article(
 def canonical_actors(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
     """Events whose person actor gets its canonical name (organisations are left as they are)."""
     return (
-        events.join(names.rename({"person_name": "actor"}), on=["article_id", "actor"], how="left")
+        events.join(names.rename({"person_name": "actor"}), on=["article_id", "actor"], how="left",
+                    maintain_order="left")
         .with_columns(pl.coalesce("canonical_name", "actor").alias("actor"))
         .drop("canonical_name", "link")
     )
 
 
+def people_tables(mentions: pl.LazyFrame, names: pl.LazyFrame, articles: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
+    """Every mention + `people.person_names` + articles(article_id, published_date) -> canonical mentions,
+    people and person_aliases."""
+    canonical = people.canonical_mentions(mentions, names)
+    return {
+        "mentions": canonical,
+        "people": people.build_people(canonical, articles),
+        "person_aliases": people.build_person_aliases(canonical),
+    }
+
+
+def story_links(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
+    """Every event + `people.person_names` -> (event_id, story_event_id)."""
+    return events.pipe(canonical_actors, names).pipe(link_story_events).select("event_id", "story_event_id")
+
+
+def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, duplicates: pl.LazyFrame,
+                  stories: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
+    """One batch of articles' rows + the maps computed over every article (`people.person_names`,
+    `near_duplicate_links`, `story_links`) -> their final rows."""
+    events = per_article["events"]
+    return {
+        "articles": per_article["articles"].join(duplicates, on="article_id", how="left", maintain_order="left"),
+        "quotes": people.canonical_quotes(per_article["quotes"], names),
+        "temporal_expressions": per_article["temporal_expressions"],
+        "events": events.pipe(canonical_actors, names).drop("story_event_id")
+        .join(stories, on="event_id", how="left", maintain_order="left")
+        .select(events.collect_schema().names()),
+    }
+
+
 def resolve_across_articles(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
     """Per-article tables of the whole warehouse + `people.person_names` of their mentions (collected once:
     every output uses it) -> final tables with canonical people and story links."""
-    mentions = people.canonical_mentions(per_article["mentions"], names)
-    articles = per_article["articles"].pipe(link_near_duplicates)
-    return {
-        "articles": articles,
-        "mentions": mentions,
-        "quotes": people.canonical_quotes(per_article["quotes"], names),
-        "temporal_expressions": per_article["temporal_expressions"],
-        "events": per_article["events"].pipe(canonical_actors, names).pipe(link_story_events),
-        "people": people.build_people(mentions, articles),
-        "person_aliases": people.build_person_aliases(mentions),
-    }
+    articles = per_article["articles"]
+    duplicates = near_duplicate_links(paragraph_keys(articles), articles.select("article_id", "source_name"))
+    resolved = resolve_batch(per_article, names, duplicates, story_links(per_article["events"], names))
+    return resolved | people_tables(per_article["mentions"], names, articles)

@@ -3,7 +3,7 @@
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -30,6 +30,10 @@ TABLES = (
 )
 
 
+MEMORY_LIMIT_ENV = "WIREHOUSE_DUCKDB_MEMORY"
+DEFAULT_MEMORY_LIMIT = "512MB"  # DuckDB spills beyond this, so a run's memory does not grow with the warehouse
+
+
 class WarehouseBusy(RuntimeError):
     """Another wirehouse run holds this warehouse's lock."""
 
@@ -45,6 +49,12 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view that is missing (idempotent)."""
     for script in schema_sql():
         con.execute(script)
+
+
+def connect(database: Path | str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a bounded memory budget (DuckDB's default is 80 % of RAM)."""
+    config = {"memory_limit": os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)}
+    return duckdb.connect(str(database), read_only=read_only, config=config)
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
@@ -115,20 +125,47 @@ def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, Path]:
     return written
 
 
-def read_tables(warehouse: Path, tables: tuple[str, ...]) -> dict[str, pl.DataFrame]:
-    """The named tables of the published warehouse as frames (missing ones left out)."""
+def read_tables(warehouse: Path, tables: tuple[str, ...], columns: str = "*") -> dict[str, pl.DataFrame]:
+    """The named tables (those `columns` of them) of the published warehouse as frames (missing ones left out)."""
     if not warehouse.exists():
         return {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        return {t: con.table(t).pl() for t in tables if t in present}
+        return {t: con.sql(f"SELECT {columns} FROM {t}").pl() for t in tables if t in present}
 
 
-def replace_tables(database: Path, tables: dict[str, pl.DataFrame]) -> dict[str, int]:
-    """Replace the contents of the given tables (children emptied first, parents filled first)."""
-    with duckdb.connect(str(database)) as con:
+def replace_tables(database: Path, tables: dict[str, pl.DataFrame],
+                   deleted: Iterable[tuple[str, pl.DataFrame]] = (), spilled: Path | None = None) -> dict[str, int]:
+    """Bulk-load the tables spilled as `spilled/<table>/*.parquet`, delete the `deleted` rows ((table, key
+    columns) pairs), then replace the contents of the given tables (children emptied first, parents filled
+    first); returns every table's row count."""
+    doomed = sorted(((t, keys) for t, keys in deleted if t not in tables and keys.height),
+                    key=lambda item: -TABLES.index(item[0]))
+    with connect(database) as con:
         apply_schema(con)
+        con.begin()  # all or nothing, so a retried load starts from the same state
+        for table in TABLES if spilled is not None else ():
+            files = sorted((spilled / table).glob("*.parquet"))
+            if files:
+                paths = ", ".join(f"'{f.as_posix()}'" for f in files)
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet([{paths}])")
+        for table, keys in doomed:
+            delete_rows(con, table, keys)
         for table in reversed(TABLES):
             if table in tables:
                 con.execute(f"DELETE FROM {table}")
-        return {t: insert_frame(con, t, tables[t]) for t in TABLES if t in tables}
+        for table in TABLES:
+            if table in tables:
+                insert_frame(con, table, tables[table])
+        con.commit()
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+
+
+def delete_rows(con: duckdb.DuckDBPyConnection, table: str, keys: pl.DataFrame) -> None:
+    """Delete the rows whose key columns match a row of `keys`."""
+    con.register("doomed", keys.unique().to_arrow())
+    try:
+        match = " AND ".join(f"{table}.{c} = doomed.{c}" for c in keys.columns)
+        con.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM doomed WHERE {match})")
+    finally:
+        con.unregister("doomed")
