@@ -214,7 +214,8 @@ def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids:
         whole = dict(zip(tables, pl.collect_all(tables.values()), strict=True))
         del mentions
         workspace.spill(resolved, 0, {t: whole[t] for t in ("people", "person_aliases")})
-        stories = stages.story_links(work.frame("SELECT * FROM events").lazy(), names.lazy()).collect()
+        columns = ", ".join(stages.STORY_COLUMNS)
+        stories = stages.story_links(work.frame(f"SELECT {columns} FROM events").lazy(), names.lazy()).collect()
         keys = pl.concat([paragraph_keys(batch["articles"].lazy()).collect()
                           for batch in work.batches(batch_articles, ("articles",))])
         duplicates = near_duplicate_links(keys.lazy(), articles.lazy().select("article_id", "source_name")).collect()

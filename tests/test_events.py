@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from transforms.events import EVENT_COLUMNS, _split_sentences, extract_events, link_story_events
+from transforms.events import EVENT_COLUMNS, _sentences, extract_events, link_story_events
 from transforms.pubdate import find_published_date
 from transforms.temporal import extract_temporal_expressions
 
@@ -37,7 +37,7 @@ def mention(article_id: str, body: str, text: str, person: str) -> tuple[str, in
 
 def test_sentences_keep_abbreviations_and_quotes_together_with_character_offsets():
     body = '한국 — The U.S. Commerce Dept. said, "It works. Really." Then China agreed.\nNew line here'
-    got = _split_sentences(body)
+    got = _sentences(pl.LazyFrame({"article_id": ["a"], "body": [body]})).collect().to_dicts()
     assert [s["evidence"] for s in got] == [
         '한국 — The U.S. Commerce Dept. said, "It works. Really."',
         "Then China agreed.",

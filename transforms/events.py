@@ -118,76 +118,98 @@ _ABBREVIATIONS = {
     "no.", "vs.", "e.g.", "i.e.", "gov.", "sen.", "rep.", "gen.", "lt.", "col.", "prof.", "jan.", "feb.",
     "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.", "n.y.", "d.c.",
 }  # fmt: skip
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])|[。！？]+|\n+")
-
-_SENTENCE = pl.Struct(
-    {"start_char": pl.Int64, "end_char": pl.Int64, "evidence": pl.String, "masked": pl.String}
+# [.!?]+[\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])|[。！？]+|\n+, written to open with one character class: that lets
+# Python's regex engine skip quickly to the next character that can end a sentence
+_SENTENCE_END = re.compile(
+    r"[.!?。！？\n](?:(?<=[.!?])[.!?]*[\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])|(?<=[。！？])[。！？]*|(?<=\n)\n*)"
 )
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
+
+_SENTENCE_SCHEMA = {
+    "article_id": pl.String, "start_char": pl.Int64, "end_char": pl.Int64, "evidence": pl.String,
+    "masked": pl.String,
+}  # fmt: skip
 LINK_ROUNDS = 3
 
 
 MAX_QUOTED_SENTENCE = 2000  # an unclosed quote mark does not hold a sentence open past this many characters
 
 
-def _quote_balance(text: str) -> tuple[int, int]:
-    """Counts that tell whether a quotation is open: straight marks, and curly opens minus closes."""
-    return text.count('"'), text.count("“") - text.count("”")
+def _mask_passage(quoted: re.Match[str]) -> str:
+    """A quoted passage with its content replaced by '…' (same length), quote marks kept."""
+    passage = quoted.group(0)
+    return passage[0] + "…" * (len(passage) - 2) + passage[-1]
 
 
 def _mask_quoted(text: str) -> str:
-    """Replace the content of every "…" and “…” passage by '…' (same length), in one linear pass."""
-    chars, pos, closes = list(text), 0, {'"': '"', "“": "”"}
-    while True:
-        starts = [i for i in (text.find(mark, pos) for mark in closes) if i >= 0]
-        if not starts:
-            return "".join(chars)
-        begin = min(starts)
-        close = text.find(closes[text[begin]], begin + 1)
-        if close < 0:  # no closing mark anywhere after: this kind of quote cannot close again
-            del closes[text[begin]]
-            pos = begin + 1
-            continue
-        chars[begin + 1 : close] = "…" * (close - begin - 1)
-        pos = close + 1
+    """Replace the content of every "…" and “…” passage by '…' (same length), in one linear pass.
+
+    Leftmost mark first; a mark with no closing mark after it opens nothing (and neither can any
+    later mark of its kind, which is what makes one regex scan equal to reading left to right).
+    """
+    if '"' not in text and "“" not in text:
+        return text
+    return _QUOTED.sub(_mask_passage, text)
 
 
-def _split_sentences(body: str) -> list[dict[str, object]]:
-    """Sentences of one body with Python character offsets, plus the sentence with quotes masked.
+def _sentence_ends(body: str) -> list[int]:
+    """Character offsets where the sentences of one body end (the last one is `len(body)`).
 
     Newlines always end a sentence; '.', '!' and '?' do unless they close an abbreviation
     ('U.S.') or sit inside an open quotation (for at most MAX_QUOTED_SENTENCE characters).
-    `masked` has every quoted passage's content replaced by '…' (same length), so verbs and
-    names inside quotes are not read as the event. Quote marks are counted incrementally, so a
-    text full of unmatched marks stays linear.
+    Quote marks are counted incrementally (and not at all in a body without any), so a text
+    full of unmatched marks stays linear.
     """
     ends, start, scanned, straight, curly = [], 0, 0, 0, 0
+    has_quotes = '"' in body or "“" in body or "”" in body
     for match in _SENTENCE_END.finditer(body):
-        more_straight, more_curly = _quote_balance(body[scanned : match.end()])
-        straight, curly, scanned = straight + more_straight, curly + more_curly, match.end()
-        last_word = body[max(start, match.start() - 12) : match.start() + 1].split()[-1:]
-        inside = (match.group(0)[0] != "\n" and (straight % 2 == 1 or curly > 0)
-                  and match.end() - start < MAX_QUOTED_SENTENCE)
-        if inside or (match.group(0)[0] == "." and last_word and last_word[0].lower() in _ABBREVIATIONS):
-            continue
-        ends.append((start, match.end()))
-        start, straight, curly = match.end(), 0, 0
-    ends.append((start, len(body)))
-    spans = []
-    for begin, end in ends:
-        text = body[begin:end]
-        stripped = text.strip()
-        if stripped:
-            offset = begin + len(text) - len(text.lstrip())
-            masked = _mask_quoted(stripped)
-            spans.append(
-                {
-                    "start_char": offset,
-                    "end_char": offset + len(stripped),
-                    "evidence": stripped,
-                    "masked": masked,
-                }
-            )
-    return spans
+        end, first = match.end(), body[match.start()]
+        if first != "\n":  # a newline always ends the sentence
+            if has_quotes:
+                passage = body[scanned:end]
+                straight += passage.count('"')
+                curly += passage.count("“") - passage.count("”")
+                scanned = end
+                if (straight % 2 == 1 or curly > 0) and end - start < MAX_QUOTED_SENTENCE:
+                    continue
+            if first == ".":
+                last_word = body[max(start, match.start() - 12) : match.start() + 1].split()[-1:]
+                if last_word and last_word[0].lower() in _ABBREVIATIONS:
+                    continue
+        ends.append(end)
+        start, scanned, straight, curly = end, end, 0, 0
+    ends.append(len(body))
+    return ends
+
+
+def _split_sentences(frame: pl.DataFrame) -> pl.DataFrame:
+    """The sentences of every body (a NULL body has none), whitespace-stripped, with Python
+    character offsets and `masked`: every quoted passage's content replaced by '…' (same length),
+    so verbs and names inside quotes are not read as the event.
+
+    Built as plain column lists: one tuple or dict per sentence costs more than the split itself.
+    """
+    ids, starts, stops, texts, masked = [], [], [], [], []
+    for article_id, body in frame.select("article_id", "body").iter_rows():
+        begin = 0
+        for end in _sentence_ends(body) if body is not None else ():
+            text = body[begin:end]
+            stripped = text.strip()
+            if stripped:
+                offset = begin + len(text) - len(text.lstrip())
+                ids.append(article_id)
+                starts.append(offset)
+                stops.append(offset + len(stripped))
+                texts.append(stripped)
+                masked.append(_mask_quoted(stripped))
+            begin = end
+    return pl.DataFrame([ids, starts, stops, texts, masked], schema=_SENTENCE_SCHEMA, orient="col")
+
+
+def _sentences(articles: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per sentence of every body (`_split_sentences`: Python, for character offsets and
+    quote state)."""
+    return articles.select("article_id", "body").map_batches(_split_sentences, schema=_SENTENCE_SCHEMA)
 
 
 def _sha16(keys: pl.Series) -> pl.Series:
@@ -198,7 +220,16 @@ def _sha16(keys: pl.Series) -> pl.Series:
 
 
 def _normalize_org(name: pl.Expr) -> pl.Expr:
-    """Canonical organization/country name ('to the U.S.' -> 'United States', 'NVIDIA' -> 'Nvidia')."""
+    """Canonical organization/country name ('to the U.S.' -> 'United States', 'NVIDIA' -> 'Nvidia').
+
+    Computed once per distinct name: a few hundred names recur in tens of thousands of sentences.
+    """
+    distinct = name.unique(maintain_order=True)
+    return name.replace(distinct, _canonical_org(distinct))
+
+
+def _canonical_org(name: pl.Expr) -> pl.Expr:
+    """The regex rewrites behind `_normalize_org`."""
     name = (
         name.str.replace(rf"^{_INTRODUCED}\s+", "")
         .str.replace(r"^(?i:the)\s+", "")
@@ -227,10 +258,26 @@ def _first_in_sentence(
     )
 
 
-def _action(text: pl.Expr) -> list[pl.Expr]:
+def _ascii_words(text: pl.Expr) -> pl.Expr:
+    """Whether a text's word characters (letters, digits, '_') are all ASCII; see `_regex`."""
+    return (~text.str.contains(r"[\w&&[^\x00-\x7F]]")).alias("_ascii_words")
+
+
+def _regex(pattern: str) -> pl.Expr:
+    """`pattern` with ASCII word boundaries for sentences without non-ASCII letters (`_ascii_words`).
+
+    There only ASCII characters are word characters, so the matches are the same; but the regex
+    engine's fast DFA gives up on a Unicode `\\b` as soon as the text has any non-ASCII character
+    (curly quotes, '…'), and the fallback is about ten times slower.
+    """
+    ascii_pattern = pattern.replace(r"\b", r"(?-u:\b)")
+    return pl.when(pl.col("_ascii_words")).then(pl.lit(ascii_pattern)).otherwise(pl.lit(pattern))
+
+
+def _action(text: pl.Expr, groups: pl.Expr) -> list[pl.Expr]:
     """action (leftmost lexicon verb, else 'say' when a reporting verb is present), its object, and
-    `_verb_end`, the character offset right after the verb (the sentence end for 'say')."""
-    groups = text.str.extract_groups(ACTION_PATTERN)
+    `_verb_at`, the character offset in `text` right after the verb (its end for 'say'), from the
+    `groups` of ACTION_PATTERN in `text`."""
     rest = groups.struct.field("rest")
     action = pl.coalesce(
         [pl.when(groups.struct.field(name).is_not_null()).then(pl.lit(name)) for name in ACTIONS]
@@ -241,25 +288,25 @@ def _action(text: pl.Expr) -> list[pl.Expr]:
         pl.coalesce(action, pl.when(said).then(pl.lit("say"))).alias("action"),
         pl.when(~object_.str.contains(_NOT_AN_OBJECT)).then(object_).alias("object"),
         rest.alias("_rest"),
-        (pl.col("start_char") + text.str.len_chars() - rest.str.len_chars().fill_null(0)).alias("_verb_end"),
+        (text.str.len_chars() - rest.str.len_chars().fill_null(0)).alias("_verb_at"),
     ]
 
 
 def _parties(text: pl.Expr, rest: pl.Expr, before: pl.Expr) -> list[pl.Expr]:
     """Organizations that could act (before the verb, anywhere), the counterpart ('to/with/against
-    China') and the location ('in London'); counterpart and location are looked for after the verb
-    first (`rest`), then anywhere."""
+    China') and the location ('in London'), as written (see `_normalize_org`); counterpart and location
+    are looked for after the verb first (`rest`), then anywhere."""
     is_counterpart = pl.element().str.contains(_COUNTERPART_PREFIX)
     can_act = ~pl.element().str.contains(rf"^{_INTRODUCED}\s")
 
     def first_org(part: pl.Expr, keep: pl.Expr) -> pl.Expr:
-        return _normalize_org(part.str.extract_all(ORG_PATTERN).list.filter(keep).list.first())
+        return part.str.extract_all(_regex(ORG_PATTERN)).list.filter(keep).list.first()
 
     def first_place(part: pl.Expr) -> pl.Expr:
-        places = part.str.extract_all(LOCATION_PATTERN).list.eval(
+        places = part.str.extract_all(_regex(LOCATION_PATTERN)).list.eval(
             pl.element().str.replace(r"^(?:in|at)\s+(?:the\s+)?", "")
         )
-        return _normalize_org(places.list.filter(~pl.element().str.contains(_NOT_A_PLACE)).list.first())
+        return places.list.filter(~pl.element().str.contains(_NOT_A_PLACE)).list.first()
 
     return [
         first_org(before, can_act).alias("_org_before"),
@@ -305,21 +352,35 @@ def _person_mentions(articles: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.LazyF
     )
 
 
+def _readings(sentences: pl.LazyFrame) -> pl.LazyFrame:
+    """Action, object and parties of each distinct masked sentence that has an action: wire copy
+    repeats sentences across articles, and reading them is the regex-heavy part."""
+    text = pl.col("masked")
+    return (
+        sentences.select("masked")
+        .unique()
+        .with_columns(  # one column, so the regex runs once for all the fields read from it
+            _ascii_words(text), text.str.extract_groups(ACTION_PATTERN).alias("_verbs")
+        )
+        .with_columns(_action(text, pl.col("_verbs")))
+        .filter(pl.col("action").is_not_null())
+        .with_columns(_parties(text, pl.col("_rest"), text.str.slice(0, pl.col("_verb_at"))))
+        .with_columns(_normalize_org(pl.col(c)) for c in ("_org_before", "_org", "counterpart", "location"))
+        .drop("_ascii_words", "_verbs", "_rest")
+    )
+
+
 def extract_events(articles: pl.LazyFrame, temporal: pl.LazyFrame, mentions: pl.LazyFrame) -> pl.LazyFrame:
     """One event per sentence that has an action and an actor (events contract).
 
     Verbs, parties and objects are read from the sentence with quoted passages masked: a
     quote's content is what someone said, not what the sentence reports as happening.
     """
+    split = _sentences(articles).cache()  # read twice: split the bodies once
     sentences = (
-        articles.select(
-            "article_id", pl.col("body").map_elements(_split_sentences, return_dtype=pl.List(_SENTENCE))
-        )
-        .explode("body", keep_nulls=False)  # a NULL body has no sentences
-        .unnest("body")
-        .with_columns(_action(pl.col("masked")))
-        .filter(pl.col("action").is_not_null())
-        .cache()  # read three times below: split the bodies once
+        split.join(_readings(split), on="masked")  # the sentences with an action
+        .with_columns((pl.col("start_char") + pl.col("_verb_at")).alias("_verb_end"))
+        .cache()  # read three times below
     )
     persons = _first_in_sentence(
         sentences,
@@ -334,12 +395,10 @@ def extract_events(articles: pl.LazyFrame, temporal: pl.LazyFrame, mentions: pl.
         rank=pl.col("value").is_null(),  # a resolved date first
     ).select("article_id", "start_char", pl.col("value").alias("event_date"), "date_value",
              pl.col("precision").alias("date_precision"))  # fmt: skip
-    verb_in_sentence = pl.col("_verb_end") - pl.col("start_char")
     return (
         sentences.join(persons, on=["article_id", "start_char"], how="left")
         .join(dates, on=["article_id", "start_char"], how="left")
         .with_columns(
-            *_parties(pl.col("masked"), pl.col("_rest"), pl.col("masked").str.slice(0, verb_in_sentence)),
             pl.col("date_precision").is_not_null().alias("_dated"),
             pl.format("{}:{}:{}", "article_id", "start_char", "end_char")
             .map_batches(_sha16, return_dtype=pl.String, is_elementwise=True)
@@ -412,10 +471,15 @@ def link_story_events(events: pl.LazyFrame) -> pl.LazyFrame:
     sharing an object word (or, without objects, a year) are compared, so repeated wire copy
     does not make the pairing quadratic in events.
     """
-    keyed = events.select(
-        "event_id", "action", "actor", "event_date",
-        _object_tokens(pl.col("object")).list.sort().alias("_tokens"),
-    )  # fmt: skip
+    objects = (  # tokenized once per distinct object: wire copy repeats the same few hundred
+        events.select("object").unique().with_columns(_object_tokens(pl.col("object")).list.sort().alias("_tokens"))
+    )
+    keyed = (
+        events.select("event_id", "action", "actor", "event_date", "object")
+        .join(objects, on="object", how="left", nulls_equal=True)
+        .drop("object")
+        .cache()
+    )
     signature = ["action", "actor", "_key", "event_date"]
     signatures = (
         keyed.filter(pl.col("actor").is_not_null())
@@ -471,9 +535,10 @@ def link_story_events(events: pl.LazyFrame) -> pl.LazyFrame:
         signatures.select(*signature, "sig"), on=signature, how="inner", nulls_equal=True
     )
     stories = event_signature.join(labels.rename({"event_id": "sig"}), on="sig").select("event_id", "story")
+    kept = [c for c in events.collect_schema().names() if c != "story_event_id"]  # any projection of events
     return (
-        events.drop("story_event_id")
+        events.select(kept)
         .join(stories, on="event_id", how="left", maintain_order="left")
         .with_columns(pl.coalesce("story", "event_id").alias("story_event_id"))
-        .select(EVENT_COLUMNS)
+        .select(*kept, "story_event_id")
     )

@@ -72,9 +72,14 @@ def people_tables(mentions: pl.LazyFrame, names: pl.LazyFrame, articles: pl.Lazy
     }
 
 
+STORY_COLUMNS = ["event_id", "article_id", "action", "actor", "event_date", "object"]
+"""What story linking reads of an event."""
+
+
 def story_links(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
-    """Every event + `people.person_names` -> (event_id, story_event_id)."""
-    return events.pipe(canonical_actors, names).pipe(link_story_events).select("event_id", "story_event_id")
+    """Every event (`STORY_COLUMNS` suffice) + `people.person_names` -> (event_id, story_event_id)."""
+    return (events.select(STORY_COLUMNS).pipe(canonical_actors, names).pipe(link_story_events)
+            .select("event_id", "story_event_id"))
 
 
 def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, duplicates: pl.LazyFrame,
