@@ -7,7 +7,14 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from transforms.pubdate import find_published_date
-from transforms.temporal import extract_temporal_expressions, infer_dates
+from transforms.temporal import (
+    PATTERNS,
+    _Body,
+    _date_parser,
+    _plain_date,
+    extract_temporal_expressions,
+    infer_dates,
+)
 
 ANCHOR = date(2025, 7, 16)
 RESULT = ["expression", "value", "date_value", "precision", "reason"]
@@ -211,6 +218,42 @@ def test_offsets_stay_right_when_lower_casing_changes_the_length():
         ("last month", "2025-06"),
     ]
     assert all(body[s:e] == x for x, s, e in got.select("expression", "start_char", "end_char").rows())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "lasthis year, nexthis summer, latearly-2024 and thelast June; LAST JUNE, Next coming Monday",
+        "MID-june, Late-March, early-2024, mid-2024 and in mid-April; past Summer, this fall, last winter",
+        "12 3 July 2025, 123 July 2025, 1st of May 2024, ０５ July 2025, ٣ July 2025 and 2 Sept. 2025",
+        "1920192020, 2019-07-04, 2025.7.5, x2025-07-15, 20250715, since 1999 and by 2030%",
+        "yesterday, today's market, todays, tomorrow; 어제 오늘 내일 지난달 이번 달 다음달 去年 今年 明年 上个月",
+        "paſt June and laſt year, thıs March: case folding that lower() does not do",
+        "İSTANBUL — last month, mid-June, next Friday",
+    ],
+)
+def test_regexes_tried_only_at_candidate_starts_find_every_match(body, sample_texts):
+    for text in [body, *sample_texts.values()]:
+        scanned = _Body(text)
+        for pattern in PATTERNS:
+            if pattern.lowercase and not scanned.same_offsets:
+                continue  # then the pattern runs case-insensitively on the body, no candidates involved
+            target = scanned.lower if pattern.lowercase else text
+            expected = [m.span() for m in pattern.regex.finditer(target)]
+            assert [m.span() for m in scanned.matches(pattern)] == expected, pattern.regex.pattern
+
+
+def test_plain_dates_are_read_as_dateparser_reads_them():
+    texts = [
+        "July 5, 2025", "July 05 2025", "Jan. 3rd, 2026", "Sept. 1th 1999", "Sep 30, 2024", "May 31, 2025",
+        "Feb 29, 2024", "15 July 2025", "1st of March, 2000", "31 Dec. 2099", "2025-07-15", "2025.7.5",
+        "2024/02/29", "July 2025", "Sept., 2025", "December of 1999",
+    ]  # fmt: skip
+    for text in texts:
+        assert _plain_date(text) == _date_parser().get_date_data(text).date_obj.date(), text
+    # impossible or unusual spellings are left to dateparser (which may still read them, or not)
+    for text in ["Feb 30, 2025", "2025-13-05", "July  5, 2025", "May. 5, 2025", "2025年7月15日", "Julyy 5, 2025"]:
+        assert _plain_date(text) is None, text
 
 
 def test_empty_and_null_bodies_give_no_rows():

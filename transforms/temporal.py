@@ -6,9 +6,12 @@ Two steps:
    offsets and some patterns need look-around) finds non-overlapping spans, most specific
    pattern first, and records what the text states (year/month/day, "last", "this year",
    ...) plus a `rule` saying how the missing parts would be completed from the anchor.
+   Each regex is tried only where a match can start (`_Body.matches`), not across the whole
+   body, and the spans of all articles come back as one flat frame (`_scan_articles`).
 2. `_resolve` (polars expressions) completes each span from `published_date`. Absolute
-   dates are normalised by `dateparser` (`_parse_absolute`). A span whose rule needs an
-   anchor while the article has none keeps value NULL and says why in `reason`.
+   dates are normalised by `dateparser` (`_parse_absolute`; the usual spellings directly).
+   A span whose rule needs an anchor while the article has none keeps value NULL and says
+   why in `reason`.
 
 Rules (anchor = published_date; "past" unless a future cue such as "will" or "scheduled"
 precedes the span in its clause):
@@ -33,6 +36,8 @@ precision `season`, part `summer`; northern-hemisphere meteorological seasons).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right, insort
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -108,6 +113,11 @@ class _Pattern:
     engine's first-character scan). A pattern only runs on bodies that contain one of its
     lower-case `needles`. A `lowercase` pattern is written in lower case and runs on the
     lower-cased body (same offsets), which is much faster than a case-insensitive regex.
+    Where a match may start is given by `starts`, literals one of which every match begins
+    with (looked up in the lower-cased body, so 'last' also stands for 'Last'), and/or
+    `start_regex`, whose matches start at most `start_back` characters after a match of the
+    pattern would (their matches must not hide one another's starts). The regex is then tried
+    only at those positions (`_Body.matches`), which finds exactly what `finditer` would.
     """
 
     regex: re.Pattern[str]
@@ -120,6 +130,9 @@ class _Pattern:
     word_start: bool = False
     needles: tuple[str, ...] = ()
     lowercase: bool = False
+    starts: tuple[str, ...] = ()
+    start_regex: re.Pattern[str] | None = None
+    start_back: int = 0
 
 
 def _p(
@@ -136,6 +149,9 @@ def _p(
     not_after: str | None = None,
     needles: tuple[str, ...] = (),
     lowercase: bool = False,
+    starts: tuple[str, ...] = (),
+    start_regex: str | None = None,
+    start_back: int = 0,
 ) -> _Pattern:
     """Compile a `_Pattern` (month names are case-sensitive: 'May' is a month, 'may' a verb)."""
     word_start = core.startswith(r"\b")
@@ -158,7 +174,21 @@ def _p(
         word_start,
         needles,
         lowercase,
+        starts,
+        re.compile(start_regex) if start_regex else None,
+        start_back,
     )
+
+
+def _first_words(alternation: str) -> tuple[str, ...]:
+    """The word each top-level alternative of a regex begins with (its `starts`)."""
+    alternatives, depth, begin = [], 0, 0
+    for i, char in enumerate(alternation + "|"):
+        depth += (char == "(") - (char == ")")
+        if char == "|" and not depth:
+            alternatives.append(alternation[begin:i])
+            begin = i + 1
+    return tuple(re.match(r"\w+", alternative).group() for alternative in alternatives)
 
 
 def _relative_words() -> list[_Pattern]:
@@ -177,9 +207,10 @@ def _relative_words() -> list[_Pattern]:
     needles = ("yesterday", "today", "tomorrow", "month", "year", "어제", "오늘", "내일", "달", "해", "년",
                "昨", "今", "明", "月")  # fmt: skip
     return [
-        _p(rf"\b(?:{rx})", rule, precision, shift, needles=needles, lowercase=True)
+        _p(rf"\b(?:{rx})", rule, precision, shift, needles=needles, lowercase=True,
+           starts=_first_words(rx))
         for rx, rule, precision, shift in table
-    ]
+    ]  # fmt: skip
 
 
 _DIGIT_BEFORE = r"[\d.,$€£¥-]"
@@ -187,36 +218,43 @@ _M = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov
 _S = ("spring", "summer", "autumn", "fall", "winter")
 _PARTED_WORDS = ("early-", "mid-", "late-")
 _PARTED = r"(?:(?P<part>(?i:early|mid|late))[- ])?"
+# starts (see `_Pattern`): every month name of _MONTH_ANY begins with one of these
+_MON = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_Y = ("19", "20")
+_PARTS = ("early", "mid", "late")
+# the last digit of "15 July" / "15th of July": a day-before-month match starts here or one before
+_DIGIT_BEFORE_MONTH = rf"\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MON})"
 # most specific first: a later pattern never overlaps a span an earlier one took
 PATTERNS: list[_Pattern] = [
     # full dates: (on) (Tuesday,) July 15, 2025 / (the) 15 July 2025 / 2025-07-15 / 2025년 7월 15일
     # / 2025年7月15日
     _p(rf"\b(?P<date>{_MONTH_ANY}\s+\d{{1,2}}{_ORD},?\s+{_YEAR})\b{_LOCAL_TIME}", "absolute", "day",
-       preps=PREPOSITIONS, weekday=True, needles=_M),
+       preps=PREPOSITIONS, weekday=True, needles=_M, start_regex=_MON),
     _p(rf"\b(?P<date>\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH_ANY},?\s+{_YEAR})\b{_LOCAL_TIME}", "absolute", "day",
-       preps=PREPOSITIONS, weekday=True, the=True, needles=_M),
+       preps=PREPOSITIONS, weekday=True, the=True, needles=_M, start_regex=_DIGIT_BEFORE_MONTH, start_back=1),
     _p(rf"(?P<date>{_YEAR}([-./])\d{{1,2}}\2\d{{1,2}})(?![\d.]*\d)", "absolute", "day", preps=PREPOSITIONS,
-       not_after=_DIGIT_BEFORE),
+       not_after=_DIGIT_BEFORE, starts=_Y),
     _p(rf"(?P<date>{_YEAR}\s*[년年]\s*\d{{1,2}}\s*[월月]\s*\d{{1,2}}\s*[일日号號]){_LOCAL_TIME}",
-       "absolute", "day", not_after=r"\d", needles=("년", "年")),
+       "absolute", "day", not_after=r"\d", needles=("년", "年"), starts=_Y),
     # month and year: (in) (mid-)July 2025 / 2025년 7월 / 2025年7月; seasons: (in) (the) summer (of) 2024
     _p(rf"\b(?P<date>{_MONTH_ANY},?\s+(?:of\s+)?{_YEAR})\b", "absolute", "month",
-       preps=PREPOSITIONS, part=True, needles=_M),
+       preps=PREPOSITIONS, part=True, needles=_M, start_regex=_MON),
     _p(rf"(?P<date>{_YEAR}\s*[년年]\s*\d{{1,2}}\s*[월月])(?!\s*\d)", "absolute", "month", not_after=r"\d",
-       needles=("년", "年")),
+       needles=("년", "年"), starts=_Y),
     _p(rf"\b{_SEASON}\s+(?:of\s+)?(?P<y>{_YEAR})\b", "absolute", "season", preps=PREPOSITIONS, the=True,
-       needles=_S, lowercase=True),
+       needles=_S, lowercase=True, starts=_S),
     # month and day, year from the anchor: (on) July 15 / (the) 15 July / 7월 15일 / 7月15日
     _p(rf"\b(?P<mon>{_MONTH_ANY})\s+(?P<d>\d{{1,2}}){_ORD}\b(?!,?\s*\d){_LOCAL_TIME}", "nearest", "day",
-       preps=PREPOSITIONS, weekday=True, needles=_M),
+       preps=PREPOSITIONS, weekday=True, needles=_M, start_regex=_MON),
     _p(rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{_MONTH_ANY})(?![\w,]*\s*\d){_LOCAL_TIME}",
-       "nearest", "day", preps=PREPOSITIONS, the=True, needles=_M),
+       "nearest", "day", preps=PREPOSITIONS, the=True, needles=_M, start_regex=_DIGIT_BEFORE_MONTH,
+       start_back=1),
     _p(rf"(?P<m>\d{{1,2}})\s*[월月]\s*(?P<d>\d{{1,2}})\s*[일日号號]{_LOCAL_TIME}", "nearest", "day",
        not_after=r"[\d년年]", needles=("월", "月")),
     # month + this/last/next year: in March this year / In January this year / 올해 3월 / 去年3月
     *[
         _p(rf"\b(?P<mon>{_MONTH_FULL})\s+(?:of\s+)?(?i:{word})\s+year\b", "year_shift", "month", shift,
-           preps=PREPOSITIONS, part=True, needles=("year",))
+           preps=PREPOSITIONS, part=True, needles=("year",), start_regex=_MON)
         for word, shift in (("this", 0), ("last", -1), ("next", 1))
     ],
     *[
@@ -226,11 +264,11 @@ PATTERNS: list[_Pattern] = [
     ],
     # last/this/next + month name: last June / this March / 지난 6월
     _p(rf"\b(?i:last|past)\s+{_PARTED}(?P<mon>{_MONTH_FULL})\b(?!\s+\d)", "before_anchor", "month",
-       preps=PREPOSITIONS, needles=("last", "past")),
+       preps=PREPOSITIONS, needles=("last", "past"), starts=("last", "past")),
     _p(rf"\b(?i:this)\s+{_PARTED}(?P<mon>{_MONTH_FULL})\b(?!\s+\d)", "year_shift", "month",
-       preps=PREPOSITIONS, needles=("this",)),
+       preps=PREPOSITIONS, needles=("this",), starts=("this",)),
     _p(rf"\b(?i:next|coming)\s+{_PARTED}(?P<mon>{_MONTH_FULL})\b(?!\s+\d)", "after_anchor", "month",
-       preps=PREPOSITIONS, needles=("next", "coming")),
+       preps=PREPOSITIONS, needles=("next", "coming"), starts=("next", "coming")),
     _p(r"지난\s*(?P<m>\d{1,2})\s*월(?!\s*\d)", "before_anchor", "month", needles=("지난",)),
     _p(r"다음\s*(?P<m>\d{1,2})\s*월(?!\s*\d)", "after_anchor", "month", needles=("다음",)),
     # day of month only: on the 15th (local time) / 15일(현지시간) / 15日
@@ -242,29 +280,30 @@ PATTERNS: list[_Pattern] = [
        not_after=r"[\d月.,]", needles=("日",)),
     # month alone, after a preposition: in April / in mid-April / since June; 4월 / 4月
     _p(rf"\b(?P<mon>{_MONTH_FULL})\b(?!\s+\d)", "nearest", "month",
-       preps=PREPOSITIONS, needs_preposition=True, part=True, needles=_M),
+       preps=PREPOSITIONS, needs_preposition=True, part=True, needles=_M, start_regex=_MON),
     _p(rf"\b(?P<part>(?i:early|mid|late))-(?P<mon>{_MONTH_FULL})\b(?!\s+\d)", "nearest", "month",
-       needles=_PARTED_WORDS),
+       needles=_PARTED_WORDS, starts=_PARTS),
     _p(r"(?P<m>\d{1,2})\s*월(?!\s*\d)", "nearest", "month", not_after=r"[\d년年.,]",
        needles=("월",)),
     _p(r"(?P<m>\d{1,2})\s*月(?!\s*\d)", "nearest", "month", not_after=r"[\d年.,]", needles=("月",)),
     # seasons relative to the anchor's year: this summer / last winter
     *[
         _p(rf"\b(?:{word})\s+{_SEASON}\b", "year_shift", "season", shift, preps=PREPOSITIONS, needles=_S,
-           lowercase=True)
+           lowercase=True, starts=tuple(word.split("|")))
         for word, shift in (("this", 0), ("last|past", -1), ("next|coming", 1))
     ],
     # years, after a preposition: in 2022 / since 2022 / by mid-2024; mid-2024; 2022년 / 2022年
     _p(rf"\b(?P<y>{_YEAR})\b(?![-./]\d|\s*%)", "absolute", "year", preps=PREPOSITIONS, needs_preposition=True,
-       part=True),
+       part=True, starts=_Y),
     _p(rf"\b(?P<part>early|mid|late)-(?P<y>{_YEAR})\b", "absolute", "year", preps=PREPOSITIONS,
-       needles=_PARTED_WORDS, lowercase=True),
+       needles=_PARTED_WORDS, lowercase=True, starts=_PARTS),
     _p(rf"(?P<y>{_YEAR})\s*[년年](?!\s*\d)", "absolute", "year", not_after=_DIGIT_BEFORE,
-       needles=("년", "年")),
+       needles=("년", "年"), starts=_Y),
     *_relative_words(),
     # weekdays: (on) Tuesday / last Tuesday / next Tuesday (not Black Friday)
-    _p(rf"\b(?i:last)\s+(?P<wd>{_WEEKDAY_NAME})\b", "weekday", "day", -1, needles=("day",)),
-    _p(rf"\b(?i:next|coming)\s+(?P<wd>{_WEEKDAY_NAME})\b", "weekday", "day", 1, needles=("day",)),
+    _p(rf"\b(?i:last)\s+(?P<wd>{_WEEKDAY_NAME})\b", "weekday", "day", -1, needles=("day",), starts=("last",)),
+    _p(rf"\b(?i:next|coming)\s+(?P<wd>{_WEEKDAY_NAME})\b", "weekday", "day", 1, needles=("day",),
+       starts=("next", "coming")),
     _p(rf"\b(?P<wd>{_WEEKDAY_NAME})\b", "weekday", "day", preps="on|since|until|by", needles=("day",),
        not_after=r"\b(?:Black|Cyber|Super|Good)\s+"),
 ]  # fmt: skip
@@ -275,13 +314,16 @@ def _group(match: re.Match[str] | None, name: str) -> str | None:
     return match.groupdict().get(name) if match else None
 
 
-def _month_of(match: re.Match[str]) -> int | None:
-    """Month number stated by a match: a name (`mon`), a number (`m`) or a season (`season`)."""
-    if name := _group(match, "mon"):
-        return next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(name.rstrip(".").lower()[:3]))
-    if number := _group(match, "m"):
+_MONTH_BY_ABBREVIATION = {month[:3]: number for number, month in enumerate(_MONTHS, 1)}
+
+
+def _month_of(groups: dict[str, str | None]) -> int | None:
+    """Month number stated by a match's groups: a name (`mon`), a number (`m`) or a season (`season`)."""
+    if name := groups.get("mon"):
+        return _MONTH_BY_ABBREVIATION[name.lower()[:3]]
+    if number := groups.get("m"):
         return int(number)
-    if season := _group(match, "season"):
+    if season := groups.get("season"):
         return _SEASONS[season.lower()]
     return None
 
@@ -320,15 +362,16 @@ def _span(
     body: str, start: int, match: re.Match[str], prefix: re.Match[str] | None, pattern: _Pattern
 ) -> dict:
     """One `_SPAN` struct: what the text states from `start` to the core's end, and how to complete it."""
-    year, day, weekday = _group(match, "y"), _group(match, "d"), _group(match, "wd")
-    season, part = _group(match, "season"), _group(match, "part") or _group(prefix, "part")
+    groups = match.groupdict()
+    year, day, weekday = groups.get("y"), groups.get("d"), groups.get("wd")
+    season, part = groups.get("season"), groups.get("part") or _group(prefix, "part")
     return {
         "expression": body[start : match.end()],
         "start_char": start,
         "end_char": match.end(),
-        "date_text": _group(match, "date"),
+        "date_text": groups.get("date"),
         "year": int(year) if year else None,
-        "month": _month_of(match),
+        "month": _month_of(groups),
         "day": _WEEKDAYS.index(weekday.lower()) + 1 if weekday else int(day) if day else None,
         "rule": pattern.rule,
         "shift": pattern.shift,
@@ -338,28 +381,114 @@ def _span(
     }
 
 
+def _positions(text: str, literal: str) -> list[int]:
+    """Every start of `literal` in `text`, overlapping ones included."""
+    found, at = [], text.find(literal)
+    while at >= 0:
+        found.append(at)
+        at = text.find(literal, at + 1)
+    return found
+
+
+def _finditer(regex: re.Pattern[str], text: str, candidates: list[int]) -> Iterator[re.Match[str]]:
+    """`regex.finditer(text)` when every match starts at one of the sorted `candidates`."""
+    end = 0
+    for at in candidates:
+        if at >= end and (match := regex.match(text, at)):
+            end = match.end()
+            yield match
+
+
+# every non-ASCII character of the needles and starts (Korean, Chinese): most bodies have none of them
+_NON_ASCII_LITERALS = re.compile(
+    "[{}]".format("".join(sorted({c for p in PATTERNS for word in p.needles + p.starts for c in word if c > "\x7f"})))
+)
+_STARTS = {literal for pattern in PATTERNS for literal in pattern.starts}
+# characters a case-insensitive regex takes for an ASCII letter although lower() keeps them ('ſ' ~ 's')
+_FOLDS_TO_ASCII = ("ſ", "ı")
+
+
+class _Body:
+    """One article body and what the patterns ask of it, each looked up at most once."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.lower = body.lower()
+        # lower() may change lengths ("İ"); then lower-case patterns run case-insensitively on the body
+        self.same_offsets = len(self.lower) == len(body)
+        # lower-case `starts` stand for case-insensitive words only when lower() folds like the regex engine
+        self.by_starts = self.same_offsets and not any(char in body for char in _FOLDS_TO_ASCII)
+        self.non_ascii = _NON_ASCII_LITERALS.search(self.lower) is not None
+        self.has: dict[str, bool] = {}  # needle -> in the lower-cased body
+        self.at: dict[str | re.Pattern[str], list[int]] = {}  # start literal or regex -> positions
+
+    def positions(self, literal: str) -> list[int]:
+        """Every start of `literal` in the lower-cased body."""
+        if literal not in self.at:
+            absent = not self.non_ascii and not literal.isascii()
+            self.at[literal] = [] if absent else _positions(self.lower, literal)
+        return self.at[literal]
+
+    def has_needle(self, pattern: _Pattern) -> bool:
+        """Whether the lower-cased body contains one of the pattern's needles (or it has none)."""
+        for needle in pattern.needles:
+            if needle not in self.has:
+                if needle in _STARTS:  # its positions will be wanted anyway
+                    self.has[needle] = bool(self.positions(needle))
+                else:
+                    self.has[needle] = (self.non_ascii or needle.isascii()) and needle in self.lower
+            if self.has[needle]:
+                return True
+        return not pattern.needles
+
+    def candidates(self, pattern: _Pattern) -> list[int]:
+        """Sorted positions where the pattern may match: its `starts` and `start_regex` hits."""
+        found: list[int] = []
+        for literal in pattern.starts:
+            found += self.positions(literal)
+        if (start := pattern.start_regex) is not None:
+            if start not in self.at:
+                self.at[start] = [match.start() for match in start.finditer(self.body)]
+            found += [at - back for at in self.at[start] for back in range(pattern.start_back + 1)]
+        return sorted(set(found))
+
+    def matches(self, pattern: _Pattern) -> Iterator[re.Match[str]]:
+        """`finditer` of the pattern's regex over the text it runs on, tried only where it may match."""
+        text, regex = self.body, pattern.regex
+        if pattern.lowercase:
+            text, regex = (self.lower, regex) if self.same_offsets else (text, re.compile(regex.pattern, re.I))
+        if self.by_starts and (pattern.starts or pattern.start_regex):
+            return _finditer(regex, text, self.candidates(pattern))
+        return regex.finditer(text)
+
+
 def _scan_dates(body: str) -> list[dict[str, object]]:
     """All date expressions of one article body, most specific pattern first, without overlaps."""
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # taken spans, sorted and disjoint
+    ends: list[int] = []
     spans: list[dict[str, object]] = []
-    lower = body.lower()
-    same_offsets = len(lower) == len(body)  # lower() may change lengths ("İ"); then: case-insensitive regex
+    text = _Body(body)
+
+    def taken(start: int, end: int) -> bool:
+        at = bisect_right(ends, start)
+        return at < len(starts) and starts[at] < end
+
     for pattern in PATTERNS:
-        if pattern.needles and not any(needle in lower for needle in pattern.needles):
+        if not text.has_needle(pattern):
             continue
-        text, regex = body, pattern.regex
-        if pattern.lowercase:
-            text, regex = (lower, regex) if same_offsets else (body, re.compile(regex.pattern, re.IGNORECASE))
-        for match in regex.finditer(text):
-            start, prefix = _with_prefix(body, match, pattern)
+        for match in text.matches(pattern):
             end = match.end()
-            if start < 0 or start == end or any(match.start() < e and s < end for s, e in taken):
+            if taken(match.start(), end):
                 continue
-            if any(start < e and s < end for s, e in taken):  # the prefix belongs to an earlier span
+            start, prefix = _with_prefix(body, match, pattern)
+            if start < 0 or start == end:
+                continue
+            if taken(start, end):  # the prefix belongs to an earlier span
                 if pattern.needs_preposition:
                     continue
                 start, prefix = match.start(), None
-            taken.append((start, end))
+            insort(starts, start)
+            insort(ends, end)
             spans.append(_span(body, start, match, prefix, pattern))
     return sorted(spans, key=lambda s: s["start_char"])
 
@@ -379,13 +508,44 @@ def _date_parser() -> DateDataParser:
     )
 
 
+_MONTH_NUMBERS = {
+    **{month.capitalize(): number for number, month in enumerate(_MONTHS, 1)},
+    **{month[:3].capitalize() + dot: number for number, month in enumerate(_MONTHS, 1) if month != "may"
+       for dot in ("", ".")},
+    "Sept": 9, "Sept.": 9,
+}  # fmt: skip
+# the usual spellings of the absolute shapes (single spaces, ASCII digits): July 15, 2025 / 15th of July
+# 2025 / 2025-07-15 / July 2025
+_PLAIN_DATES = [
+    re.compile(r"(?P<mon>[A-Z][a-z]+\.?) (?P<d>[0-9]{1,2})(?:st|nd|rd|th)?,? (?P<y>(?:19|20)[0-9]{2})"),
+    re.compile(r"(?P<d>[0-9]{1,2})(?:st|nd|rd|th)? (?:of )?(?P<mon>[A-Z][a-z]+\.?),? (?P<y>(?:19|20)[0-9]{2})"),
+    re.compile(r"(?P<y>(?:19|20)[0-9]{2})([-./])(?P<m>[0-9]{1,2})\2(?P<d>[0-9]{1,2})"),
+    re.compile(r"(?P<mon>[A-Z][a-z]+\.?),? (?:of )?(?P<y>(?:19|20)[0-9]{2})"),
+]
+
+
+def _plain_date(text: str) -> date | None:
+    """A valid date in a `_PLAIN_DATES` spelling, read directly (dateparser takes ~1 ms a text and
+    agrees on all of them); None for anything else, which is left to dateparser."""
+    for shape in _PLAIN_DATES:
+        if match := shape.fullmatch(text):
+            parts = match.groupdict()
+            month = int(parts["m"]) if parts.get("m") else _MONTH_NUMBERS.get(parts.get("mon", ""))
+            try:
+                return date(int(parts["y"]), month, int(parts.get("d") or 1)) if month else None
+            except ValueError:  # dateparser may still read it another way ('2025-13-05' -> 13 May)
+                return None
+    return None
+
+
 def _parse_absolute(date_texts: pl.Series) -> pl.Series:
     """Absolute date texts ('15 July 2025', '2025年7月16日') -> Date via dateparser; NULL when it fails."""
-    parser = _date_parser()
     parsed: dict[str, date | None] = {}
     for text in date_texts.drop_nulls().unique():
-        result = parser.get_date_data(text).date_obj
-        parsed[text] = result.date() if result else None
+        if (plain := _plain_date(text)) is None:
+            result = _date_parser().get_date_data(text).date_obj
+            plain = result.date() if result else None
+        parsed[text] = plain
     return pl.Series(date_texts.name, [parsed.get(t) if t is not None else None for t in date_texts],
                      dtype=pl.Date)  # fmt: skip
 
@@ -486,13 +646,32 @@ def _resolve(spans: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+_SCANNED_SCHEMA = {"article_id": pl.String, "published_date": pl.Date, **_SPAN.to_schema()}
+
+
+def _scan_articles(articles: pl.DataFrame) -> pl.DataFrame:
+    """One row per span of every body (`_scan_dates`; a NULL body has none) with its article's id and anchor.
+
+    Built as one flat frame: a list-of-structs column per article costs more than the scan itself.
+    """
+    rows: list[int] = []
+    spans: list[dict[str, object]] = []
+    for row, body in enumerate(articles["body"]):
+        if body is not None:
+            found = _scan_dates(body)
+            rows += [row] * len(found)
+            spans += found
+    return pl.concat(
+        [articles[rows, ["article_id", "published_date"]], pl.DataFrame(spans, schema=_SPAN.to_schema())],
+        how="horizontal",
+    )
+
+
 def extract_temporal_expressions(articles: pl.LazyFrame) -> pl.LazyFrame:
     """One row per date expression in each body, valued only from what the text and its stated date say."""
     return (
         articles.select("article_id", "body", pl.col("published_date").cast(pl.Date))
-        .with_columns(pl.col("body").map_elements(_scan_dates, return_dtype=pl.List(_SPAN)).alias("_span"))
-        .explode("_span", keep_nulls=False)  # a NULL body has no expressions
-        .unnest("_span")
+        .map_batches(_scan_articles, schema=_SCANNED_SCHEMA)
         .pipe(_resolve)
         .select(TEMPORAL_COLUMNS)
     )
