@@ -68,7 +68,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     extensions = tuple(e if e.startswith(".") or e == "" else "." + e for e in args.extensions.split(","))
     try:
-        flow = with_task_runner(args.task_runner, args.dask_address)
+        flow = with_task_runner(args.task_runner, args.dask_address, args.workers)
         summary = flow(str(input_dir), str(warehouse), full_refresh=args.full_refresh, registry=args.registry or None,
                        batch_files=args.batch_files, batch_articles=args.batch_articles, workers=args.workers,
                        max_bytes=args.max_bytes, extensions=extensions)
@@ -135,9 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1,
                      help="extraction tasks running side by side, each with its share of the files; more "
                           "than 1 pays with cores to spare or a Dask cluster (default %(default)s)")
-    run.add_argument("--task-runner", choices=("thread", "dask"), default="thread",
-                     help="where extraction tasks run: threads of this process, or a Dask cluster "
-                          "(default %(default)s)")
+    run.add_argument("--task-runner", choices=("thread", "process", "dask"), default="thread",
+                     help="where extraction tasks run: threads of this process, a pool of --workers local "
+                          "processes, or a Dask cluster (default %(default)s)")
     run.add_argument("--dask-address", help="scheduler address of a running Dask cluster (tcp://host:8786); "
                                             "without it, --task-runner dask starts a local cluster")
     run.add_argument("--max-bytes", type=int, default=ingest.DEFAULT_MAX_BYTES,

@@ -439,10 +439,15 @@ def wirehouse_flow(
     return summary
 
 
-def with_task_runner(name: str, dask_address: str | None = None):
-    """The flow with its extraction batches on threads (default) or on a Dask cluster (local or remote)."""
+def with_task_runner(name: str, dask_address: str | None = None, workers: int = 1):
+    """The flow with its extraction tasks on threads (default), on a local process pool (`workers`
+    processes: real parallelism for the Python rules), or on a Dask cluster (local or remote)."""
     if name == "thread":
         return wirehouse_flow
+    if name == "process":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return wirehouse_flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
     from prefect_dask import DaskTaskRunner
 
     runner = DaskTaskRunner(address=dask_address) if dask_address else DaskTaskRunner(

@@ -272,11 +272,12 @@ def test_reposted_copies_are_linked_and_not_counted_twice(hostile_run):
     assert counted == once
 
 
-def test_batches_on_a_dask_cluster_give_the_same_tables_as_one_batch_on_threads(sample_run, tmp_path):
+@pytest.mark.parametrize("runner", ["dask", "process"])
+def test_small_batches_on_two_workers_give_the_same_tables_as_one_batch_on_threads(sample_run, tmp_path, runner):
     from flows.pipeline import with_task_runner
 
     folder, single_batch, _ = sample_run
-    summary = with_task_runner("dask")(str(folder), str(tmp_path / "dask.duckdb"), batch_files=2, workers=2,
-                                      batch_articles=2)
+    summary = with_task_runner(runner, workers=2)(str(folder), str(tmp_path / "w.duckdb"), batch_files=2,
+                                                  workers=2, batch_articles=2)
     assert summary.status == "completed"
-    assert contents(tmp_path / "dask.duckdb") == contents(single_batch)
+    assert contents(tmp_path / "w.duckdb") == contents(single_batch)
