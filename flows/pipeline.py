@@ -246,10 +246,10 @@ def lazy(frame: pl.DataFrame | None) -> pl.LazyFrame | None:
 def validate(resolved: Path, run_date: date, docs_dir: Path) -> Validated:
     """Run every Great Expectations suite on the resolved tables, one spilled batch of articles at a time,
     and build the Data Docs; refused rows are only named here, `load_warehouse` leaves them out."""
-    batches = workspace.spilled_batches(resolved, ("articles", "quotes", "events"))
-    people_tables = next(workspace.spilled_batches(resolved, ("people", "person_aliases")), {})
-    if not any(frame.height for frame in people_tables.values()) and not (resolved / "articles").exists():
+    if not any(workspace.spilled_rows(resolved, table) for table in ("articles", "people", "person_aliases")):
         return Validated(True, [], {}, pl.DataFrame(schema=QUARANTINE_COLUMNS), pl.DataFrame())  # nothing to check
+    batches = workspace.spilled_batches(resolved, ("articles", "quotes", "events"))
+    people_tables = next(workspace.spilled_batches(resolved, ("people", "person_aliases")))
     import expectations  # Great Expectations takes seconds to import: only runs that validate pay for it
 
     session = expectations.ValidationSession(run_date, docs_dir)

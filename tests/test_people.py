@@ -244,3 +244,19 @@ def test_resolving_twice_changes_nothing():
     once = resolved_mentions(articles(a0, a1, a2))
     twice = canonical_mentions(once, person_names(once))
     assert once.collect().equals(twice.collect())
+
+
+def test_articles_without_people_give_empty_typed_tables():
+    found = extract_mentions(articles("prices rose in march.", "no one spoke.")).collect()
+    assert found.height == 0 and found.columns == MENTION_COLUMNS
+    assert found.schema["start_char"] == pl.Int64 and found.schema["person_name"] == pl.String
+    assert resolved_mentions(articles("prices rose in march.")).collect().height == 0
+
+
+def test_pronoun_takes_the_latest_salient_person_of_its_gender():
+    body = (
+        "Ms. Ana Ruiz, the chief economist, met Mr. Tom Baker.\n\n"
+        "Baker's plan was criticised. She said rates would rise. He said nothing."
+    )
+    rows = [r for r in mentions(body) if r["resolution"] == "pronoun"]
+    assert [(r["mention_text"], r["person_name"]) for r in rows] == [("She", "Ana Ruiz"), ("He", "Tom Baker")]

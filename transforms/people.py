@@ -26,7 +26,7 @@ Steps:
 import bisect
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -139,8 +139,14 @@ def name_mask(body: pl.Expr) -> pl.Expr:
 # --- candidates ----------------------------------------------------------------------------------
 
 
+def place_or_date(text: pl.Expr) -> pl.Expr:
+    """True when every word of `text` is a place or calendar word ('China', 'March'): never a person."""
+    words = text.str.to_lowercase().str.extract_all(rf"[{LETTER}'’-]+")
+    return words.list.eval(pl.element().is_in(PLACE_OR_DATE)).list.all()
+
+
 def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
-    """Capitalized name runs (role and function words excluded) with the context around them."""
+    """Capitalized name runs (role and function words excluded; not only place or calendar words)."""
     masked = articles.select("article_id", "body", name_mask(pl.col("body")).alias("masked"))
     return (
         regex_spans(masked, NAME_RUN, text="masked", boundary=NAME_BOUNDARY)
@@ -150,6 +156,7 @@ def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
             .alias("text"),
             pl.lit("name").alias("kind"),
         )
+        .filter(~place_or_date(pl.col("text")))
     )
 
 
@@ -183,7 +190,6 @@ def describe_candidates(candidates: pl.LazyFrame) -> pl.LazyFrame:
     role = pl.coalesce(
         pl.col("role_before"), pl.col("appos_role"), pl.col("post_role")
     ).str.replace(r"^(?i:the|a|an)\s+", "")
-    tokens = pl.col("text").str.to_lowercase().str.extract_all(rf"[{LETTER}'’-]+")
     title = pl.col("title_before").str.to_lowercase()
     role_lower = role.str.to_lowercase()
     return (
@@ -202,7 +208,7 @@ def describe_candidates(candidates: pl.LazyFrame) -> pl.LazyFrame:
             (pl.col("right").str.contains(SPEECH_AFTER) | pl.col("left").str.contains(SPEECH_BEFORE))
             .alias("speech_near"),
             pl.col("text").str.count_matches(TOKEN).alias("n_tokens"),
-            tokens.list.eval(pl.element().is_in(PLACE_OR_DATE)).list.all().alias("place"),
+            place_or_date(pl.col("text")).alias("place"),
         )
         .with_columns(
             role.alias("role"),
@@ -224,27 +230,26 @@ def describe_candidates(candidates: pl.LazyFrame) -> pl.LazyFrame:
 def confirm_people(names: pl.LazyFrame, registry_names: pl.LazyFrame) -> pl.LazyFrame:
     """Keep name runs that are people: evidence in context, or a name confirmed in the article or registry."""
     plausible = ~pl.col("place") & ~(pl.col("org_name") & ~pl.col("person_org"))
+    sure = pl.col("evidence") & plausible & (pl.col("n_tokens") >= 2)
     keyed = names.with_columns(
         fold_name(pl.col("text")).alias("key"),
         fold_name(pl.col("text")).str.extract(r"(\S+)$", 1).alias("last_key"),
         fold_name(pl.col("text")).str.extract(r"^(\S+)", 1).alias("first_key"),
     )
-    sure = keyed.filter(pl.col("evidence") & plausible & (pl.col("n_tokens") >= 2))
-    article_keys = pl.concat(
-        [sure.select("article_id", "key"),
-         sure.select("article_id", pl.col("last_key").alias("key")),
-         sure.select("article_id", pl.col("first_key").alias("key"))],
-        how="vertical",
-    ).unique().with_columns(pl.lit(True).alias("known_here"))
+    # the article's sure names, their surnames and given names, listed on each of its rows (a
+    # window, not a self-join: the optimizer would plan and run the candidates twice)
+    known_here = pl.any_horizontal(
+        pl.col("key").is_in(pl.col(part).filter(sure).implode().over("article_id")).fill_null(False)
+        for part in ("key", "last_key", "first_key")
+    )
     registry_tokens = registry_names.select(
         pl.concat_list(pl.col("key"), pl.col("key").str.extract(r"(\S+)$", 1)).alias("key")
     ).explode("key").unique().with_columns(pl.lit(True).alias("known_registry"))
-    known = pl.col("known_here").is_not_null() | pl.col("known_registry").is_not_null()
+    known = known_here | pl.col("known_registry").is_not_null()
     return (
-        keyed.join(article_keys, on=["article_id", "key"], how="left")
-        .join(registry_tokens, on="key", how="left")
+        keyed.join(registry_tokens, on="key", how="left")
         .filter(plausible & (pl.col("evidence") | known))
-        .drop("key", "last_key", "first_key", "known_here", "known_registry")
+        .drop("key", "last_key", "first_key", "known_registry")
     )
 
 
@@ -342,6 +347,7 @@ def rl(token: str) -> str:
     return token.replace("r", "l")
 
 
+@lru_cache(maxsize=1 << 18)
 def surname_link(a: str, b: str) -> str | None:
     """'exact', 'phonetic' or 'fuzzy' when two folded surnames can be spellings of one name."""
     if a == b:
@@ -356,6 +362,7 @@ def surname_link(a: str, b: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 18)
 def given_compatible(a: str, b: str) -> bool:
     """Given names agree: equal, an initial of the other, or a phonetic spelling variant."""
     a, b = a.rstrip("."), b.rstrip(".")
@@ -364,14 +371,14 @@ def given_compatible(a: str, b: str) -> bool:
     return surname_link(a, b) is not None
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     """A person as one article (or the registry) names them: name tokens, role keys, forms seen."""
 
     name: str
     tokens: tuple[str, ...]
     roles: set[str] = field(default_factory=set)
-    forms: Counter = field(default_factory=Counter)
+    forms: dict[str, int] = field(default_factory=dict)
     gender: str | None = None
     last_seen: int = -1
 
@@ -379,6 +386,18 @@ class Person:
     def of(cls, name: str, role: str | None = None) -> "Person":
         """Person from a name as written and an optional role text."""
         return cls(name=name, tokens=tuple(fold(name).split()), roles=role_keys(role))
+
+
+@lru_cache(maxsize=1 << 18)
+def full_names_link(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[bool, str | None, bool]:
+    """What two different full names allow before roles are compared (memoized for `match_people`):
+    the same tokens reordered, a spelling link (similar surname, compatible given name), and
+    one's surname standing first or last in the other."""
+    if len(ta) == len(tb) and sorted(ta) == sorted(tb):
+        return True, None, False
+    link = surname_link(ta[-1], tb[-1])
+    spelled = ("fuzzy" if link == "exact" else link) if link and given_compatible(ta[0], tb[0]) else None
+    return False, spelled, ta[-1] in (tb[0], tb[-1]) or tb[-1] in (ta[0], ta[-1])
 
 
 def match_people(a: Person, b: Person) -> str | None:
@@ -395,12 +414,12 @@ def match_people(a: Person, b: Person) -> str | None:
     if ta == tb:
         return "exact"
     if len(ta) >= 2 and len(tb) >= 2:
-        if sorted(ta) == sorted(tb):
+        reordered, spelled, surname_placed = full_names_link(ta, tb)
+        if reordered:
             return "fuzzy"
-        link = surname_link(ta[-1], tb[-1])
-        if link and given_compatible(ta[0], tb[0]) and not roles_conflict(a.roles, b.roles):
-            return "fuzzy" if link == "exact" else link
-        if (ta[-1] in (tb[0], tb[-1]) or tb[-1] in (ta[0], ta[-1])) and specific_overlap(a.roles, b.roles):
+        if spelled and not roles_conflict(a.roles, b.roles):
+            return spelled
+        if surname_placed and specific_overlap(a.roles, b.roles):
             return "role"
         return None
     single, full = (a, b) if len(ta) == 1 else (b, a)
@@ -415,11 +434,39 @@ def match_people(a: Person, b: Person) -> str | None:
 
 # --- within one article --------------------------------------------------------------------------
 
-MENTION_STRUCT = pl.Struct({
-    "start_char": pl.Int64, "end_char": pl.Int64, "mention_text": pl.String, "local_name": pl.String,
-    "role": pl.String, "resolution": pl.String,
-})
+CANDIDATE_FIELDS = ["start_char", "end_char", "text", "kind", "role", "gender", "n_tokens", "possessive",
+                    "in_org", "object_position"]
+LINKED_SCHEMA = {
+    "article_id": pl.String, "start_char": pl.Int64, "end_char": pl.Int64, "mention_text": pl.String,
+    "local_name": pl.String, "role": pl.String, "resolution": pl.String,
+}
 PARAGRAPH_WINDOW = 3  # a pronoun looks back this many paragraphs for its person
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A name, role phrase or pronoun found by the regexes, with what its context says (`CANDIDATE_FIELDS`)."""
+
+    start_char: int
+    end_char: int
+    text: str
+    kind: str
+    role: str | None
+    gender: str | None
+    n_tokens: int
+    possessive: bool
+    in_org: bool
+    object_position: bool
+
+
+@dataclass(slots=True)
+class Linked:
+    """A candidate linked to a person: the role it records and the step that linked it."""
+
+    cand: Candidate
+    person: Person
+    role: str | None
+    resolution: str
 
 
 class ArticleLinks:
@@ -429,50 +476,66 @@ class ArticleLinks:
         self.body = body
         self.spans = sorted(spans)
         self.people: list[Person] = []
-        self.out: list[dict] = []
+        self.out: list[Linked] = []
+        self.role_changes = 0  # how often a person's roles grew: matches found before may differ now
 
     def inside_quote(self, pos: int) -> bool:
         """True when `pos` falls inside a direct quote."""
         i = bisect.bisect_right(self.spans, (pos, float("inf"))) - 1
         return i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]
 
-    def add(self, c: dict, person: Person, resolution: str) -> None:
+    def add(self, c: Candidate, person: Person, resolution: str) -> None:
         """Record that candidate `c` names `person`; names teach the person their spelling and roles."""
-        if c["kind"] == "name":
-            person.forms[c["text"]] += 1
-            person.roles |= role_keys(c["role"])
-        person.gender = person.gender or c["gender"]
-        person.last_seen = max(person.last_seen, c["start_char"])
-        role = {"role": c["text"], "pronoun": None}.get(c["kind"], c["role"])
-        self.out.append({**c, "role": role, "person": person, "resolution": resolution})
+        if c.kind == "name":
+            person.forms[c.text] = person.forms.get(c.text, 0) + 1
+            if c.role and not (keys := cached_role_keys(c.role)) <= person.roles:
+                person.roles |= keys
+                self.role_changes += 1
+        person.gender = person.gender or c.gender
+        person.last_seen = max(person.last_seen, c.start_char)
+        role = c.text if c.kind == "role" else None if c.kind == "pronoun" else c.role
+        self.out.append(Linked(c, person, role, resolution))
 
 
 LINK_PREFERENCE = {"exact": 0, "surname": 1, "phonetic": 2, "fuzzy": 3, "role": 4}
 
 
-def link_full_names(links: ArticleLinks, cands: list[dict]) -> None:
+def link_full_names(links: ArticleLinks, cands: list[Candidate]) -> None:
     """Full names anywhere in the article become its people; spelling variants join the first spelling."""
+    # a repeated spelling is an exact match, and no two of these people share their tokens
+    by_tokens: dict[tuple[str, ...], Person] = {}
     for c in cands:
-        if c["kind"] != "name" or c["n_tokens"] < 2:
+        if c.kind != "name" or c.n_tokens < 2:
             continue
-        p = Person.of(c["text"], c["role"])
-        found = [(q, match_people(p, q)) for q in links.people if len(q.tokens) >= 2]
-        found = [(q, how) for q, how in found if how in ("exact", "phonetic", "fuzzy")]
+        p = Person.of(c.text, c.role)
+        if (same := by_tokens.get(p.tokens)) is not None:
+            links.add(c, same, "exact")
+            continue
+        found = [
+            (q, how) for q in links.people
+            if len(q.tokens) >= 2 and (how := match_people(p, q)) in ("exact", "phonetic", "fuzzy")
+        ]
         if found:
             person, how = min(found, key=lambda f: LINK_PREFERENCE[f[1]])
             links.add(c, person, how)
         else:
             links.people.append(p)
             links.add(c, p, "exact")
+            if len(p.tokens) >= 2:
+                by_tokens[p.tokens] = p
 
 
-def link_bare_names(links: ArticleLinks, cands: list[dict]) -> None:
+def link_bare_names(links: ArticleLinks, cands: list[Candidate]) -> None:
     """A surname (or a misspelt one with a shared role) joins a full name, else is a person of its own."""
+    # a repeated surname meets the same people as before until someone joins or gains a role
+    seen: dict[tuple, list[tuple[Person, str]]] = {}
     for c in cands:
-        if c["kind"] != "name" or c["n_tokens"] >= 2:
+        if c.kind != "name" or c.n_tokens >= 2:
             continue
-        p = Person.of(c["text"], c["role"])
-        found = [(q, how) for q in links.people if (how := match_people(p, q))]
+        p = Person.of(c.text, c.role)
+        state = (p.tokens, c.role, len(links.people), links.role_changes)
+        if (found := seen.get(state)) is None:
+            found = seen[state] = [(q, how) for q in links.people if (how := match_people(p, q))]
         if not found:
             links.people.append(p)
             links.add(c, p, "exact")
@@ -484,61 +547,72 @@ def link_bare_names(links: ArticleLinks, cands: list[dict]) -> None:
         links.add(c, person, how)
 
 
-def link_roles(links: ArticleLinks, cands: list[dict]) -> None:
+def link_roles(links: ArticleLinks, cands: list[Candidate]) -> None:
     """'the CEO' names the one person of the article with that role (not right after a name: apposition)."""
-    name_ends = {m["end_char"] for m in links.out}
+    name_ends = {m.cand.end_char for m in links.out}
     for c in cands:
-        if c["kind"] != "role":
+        if c.kind != "role":
             continue
-        start = c["start_char"]
-        if any(links.body[end:start].strip() == "," for end in name_ends if 0 < start - end <= 3):
+        start = c.start_char
+        if any(end in name_ends and links.body[end:start].strip() == "," for end in range(start - 3, start)):
             continue  # "Howard Lutnick, the U.S. Secretary of Commerce": the name already says who
-        wanted = role_keys(c["text"])
+        wanted = role_keys(c.text)
         fits = [q for q in links.people if wanted & ROLE_KEYS and wanted <= q.roles]
         if len(fits) == 1:
             links.add(c, fits[0], "role")
 
 
-def resolve_pronouns(links: ArticleLinks, cands: list[dict]) -> None:
+def resolve_pronouns(links: ArticleLinks, cands: list[Candidate]) -> None:
     """he/she outside quotes -> the latest salient person of the same (or unknown) gender: a subject,
     not a possessive ("Trump's plan"), an object ("met Trump") or an organisation ("Trump administration")."""
-    outside = (m for m in links.out if not links.inside_quote(m["start_char"]))
-    history = sorted(outside, key=lambda m: m["start_char"])
+    history = sorted((m for m in links.out if not links.inside_quote(m.cand.start_char)),
+                     key=lambda m: m.cand.start_char)
+    starts = [m.cand.start_char for m in history]
     for c in cands:
-        if c["kind"] != "pronoun" or links.inside_quote(c["start_char"]):
+        start = c.start_char
+        if c.kind != "pronoun" or links.inside_quote(start):
             continue
-        floor = paragraph_floor(links.body, c["start_char"], PARAGRAPH_WINDOW)
-        gender = "f" if c["text"].lower() == "she" else "m"
-        earlier = [
-            m for m in history
-            if floor <= m["start_char"] < c["start_char"] and m["person"].gender in (None, gender)
-        ]
-        salient = [m for m in earlier if not (m["possessive"] or m["in_org"] or m["object_position"])]
-        pick = (salient or [m for m in earlier if not m["in_org"]] or [None])[-1]
+        floor = paragraph_floor(links.body, start, PARAGRAPH_WINDOW)
+        gender = "f" if c.text.lower() == "she" else "m"
+        # walk back from the pronoun: the latest salient mention, else the latest not in an org
+        pick = fallback = None
+        for k in range(bisect.bisect_left(starts, start) - 1, -1, -1):
+            m = history[k]
+            if starts[k] < floor:
+                break
+            if m.person.gender not in (None, gender):
+                continue
+            if not (m.cand.possessive or m.cand.in_org or m.cand.object_position):
+                pick = m
+                break
+            if fallback is None and not m.cand.in_org:
+                fallback = m
+        pick = pick or fallback
         if pick is not None:
-            links.add(c, pick["person"], "pronoun")
-            bisect.insort(history, links.out[-1], key=lambda m: m["start_char"])
+            links.add(c, pick.person, "pronoun")
+            at = bisect.bisect_right(starts, start)
+            history.insert(at, links.out[-1])
+            starts.insert(at, start)
 
 
-def link_article(row: dict) -> list[dict]:
+def link_article(body: str, cands: list[Candidate], spans: list[tuple[int, int]]) -> list[tuple]:
     """Link one article's mentions to its people: full names, surnames, misspellings, roles, pronouns.
 
     Needs the whole article at once (a name introduced later in the text still counts, a pronoun
-    depends on what came before), hence one Python call per article.
+    depends on what came before), hence one Python call per article. Returns one tuple per linked
+    mention: start_char, end_char, mention_text, local_name, role, resolution.
     """
-    links = ArticleLinks(row["body"] or "", [(s["start_char"], s["end_char"]) for s in row["spans"] or []])
-    cands = sorted(row["cands"] or [], key=lambda c: c["start_char"])
+    links = ArticleLinks(body, spans)
+    cands = sorted(cands, key=lambda c: c.start_char)
     for step in (link_full_names, link_bare_names, link_roles, resolve_pronouns):
         step(links, cands)
     names = {id(p): display_name(p) for p in links.people}
     rows, seen = [], set()
-    for m in sorted(links.out, key=lambda m: m["start_char"]):
-        if m["start_char"] not in seen:
-            seen.add(m["start_char"])
-            rows.append({
-                "start_char": m["start_char"], "end_char": m["end_char"], "mention_text": m["text"],
-                "local_name": names[id(m["person"])], "role": m["role"], "resolution": m["resolution"],
-            })
+    for m in sorted(links.out, key=lambda m: m.cand.start_char):
+        c = m.cand
+        if c.start_char not in seen:
+            seen.add(c.start_char)
+            rows.append((c.start_char, c.end_char, c.text, names[id(m.person)], m.role, m.resolution))
     return rows
 
 
@@ -554,32 +628,35 @@ def paragraph_floor(body: str, pos: int, paragraphs: int) -> int:
 
 def display_name(person: Person) -> str:
     """The article's spelling for a person: its most used full form, else its most used form."""
-    full = Counter({f: n for f, n in person.forms.items() if len(f.split()) >= 2})
+    full = {f: n for f, n in person.forms.items() if len(f.split()) >= 2}
     pool = full or person.forms
     return max(pool, key=pool.get) if pool else person.name
 
 
+def link_articles(frame: pl.DataFrame) -> pl.DataFrame:
+    """`link_article` over every article of `frame` (article_id, body, candidate field lists, span lists)."""
+    cols = {name: frame[name].to_list() for name in frame.columns}
+    rows = []
+    for i, article_id in enumerate(cols["article_id"]):
+        fields = (cols[f][i] for f in CANDIDATE_FIELDS)
+        cands = [Candidate(*values) for values in zip(*fields, strict=True)]
+        spans = list(zip(cols["span_starts"][i] or [], cols["span_ends"][i] or [], strict=True))
+        rows.extend((article_id, *row) for row in link_article(cols["body"][i] or "", cands, spans))
+    columns = zip(*rows, strict=True) if rows else [[] for _ in LINKED_SCHEMA]
+    return pl.DataFrame(dict(zip(LINKED_SCHEMA, columns, strict=True)), schema=LINKED_SCHEMA)
+
+
 def link_mentions(candidates: pl.LazyFrame, articles: pl.LazyFrame, spans: pl.LazyFrame) -> pl.LazyFrame:
     """Per-article linking (`link_article`) over grouped candidates -> one row per linked mention."""
-    fields = ["start_char", "end_char", "text", "kind", "role", "gender", "n_tokens", "possessive",
-              "in_org", "object_position"]
-    grouped = candidates.group_by("article_id").agg(pl.struct(fields).alias("cands"))
+    grouped = candidates.group_by("article_id").agg(CANDIDATE_FIELDS)
     speech = spans.filter(pl.col("span_kind") == "speech").group_by("article_id").agg(
-        pl.struct("start_char", "end_char").alias("spans")
+        pl.col("start_char").alias("span_starts"), pl.col("end_char").alias("span_ends")
     )
     return (
         articles.select("article_id", "body")
         .join(grouped, on="article_id", how="inner")
         .join(speech, on="article_id", how="left")
-        .select(
-            "article_id",
-            pl.struct("body", "cands", "spans")
-            .map_elements(link_article, return_dtype=pl.List(MENTION_STRUCT))
-            .alias("m"),
-        )
-        .explode("m")
-        .filter(pl.col("m").is_not_null())
-        .unnest("m")
+        .map_batches(link_articles, schema=LINKED_SCHEMA)
     )
 
 
@@ -597,19 +674,27 @@ def cluster_people(entities: pl.DataFrame) -> pl.DataFrame:
     and link (how the local name joined its canonical: exact/registry/surname/phonetic/fuzzy/role).
     Names are compared once per distinct spelling, not per article.
     """
-    rows = entities.to_dicts()
-    is_registry = [r["article_id"] is None for r in rows]
+    article_ids = entities["article_id"].to_list()
+    local_names = entities["local_name"].to_list()
+    is_registry = [article_id is None for article_id in article_ids]
+    forms = (
+        entities.select(pl.int_range(pl.len()).alias("row"), "forms")
+        .explode("forms")
+        .filter(pl.col("forms").is_not_null())
+        .unnest("forms")
+    )
+    spelled = Spellings(forms["row"].to_list(), forms["form"].to_list(), forms["n"].to_list())
     nodes: list[Person] = []
     by_key: dict[str, int] = {}
     row_node: list[int] = []
-    for i, r in enumerate(rows):
-        key = fold(r["local_name"])
-        if is_registry[i] or key not in by_key:
-            nodes.append(Person.of(r["local_name"]))
-            if not is_registry[i]:
+    for name, registry_row, roles in zip(local_names, is_registry, entities["roles"].to_list(), strict=True):
+        key = fold(name)
+        if registry_row or key not in by_key:
+            nodes.append(Person.of(name))
+            if not registry_row:
                 by_key[key] = len(nodes) - 1
-        node = len(nodes) - 1 if is_registry[i] else by_key[key]
-        nodes[node].roles |= {k for role in (r["roles"] or "").split("; ") for k in role_keys(role)}
+        node = len(nodes) - 1 if registry_row else by_key[key]
+        nodes[node].roles |= joined_role_keys(roles)
         row_node.append(node)
     parent = list(range(len(nodes)))
 
@@ -623,11 +708,9 @@ def cluster_people(entities: pl.DataFrame) -> pl.DataFrame:
         parent[find(i)] = find(j)
 
     # registry names and aliases claim the spellings they list
-    for i, r in enumerate(rows):
-        if is_registry[i]:
-            for f in r["forms"]:
-                if fold(f["form"]) in by_key:
-                    union(by_key[fold(f["form"])], row_node[i])
+    for row, form in zip(spelled.rows, spelled.forms, strict=True):
+        if is_registry[row] and fold(form) in by_key:
+            union(by_key[fold(form)], row_node[row])
     # spelling variants among full names, compared within blocks of sound-alike surnames; a name's
     # first token is indexed too, for surname-first renderings ("Huang Renxun" / "Jensen Huang")
     by_surname: dict[str, list[int]] = defaultdict(list)
@@ -654,74 +737,135 @@ def cluster_people(entities: pl.DataFrame) -> pl.DataFrame:
         fits = {find(j) for j in candidates if match_people(p, nodes[j])}
         if len(fits) == 1:
             union(i, fits.pop())
-    return choose_canonical(rows, nodes, row_node, is_registry, find)
+    clusters = [find(node) for node in row_node]
+    return choose_canonical(Entities(article_ids, local_names, is_registry, clusters, row_node), spelled, nodes)
 
 
-def choose_canonical(
-    rows: list[dict], nodes: list[Person], row_node: list[int], is_registry: list[bool], find
-) -> pl.DataFrame:
+@lru_cache(maxsize=65536)
+def joined_role_keys(roles: str | None) -> frozenset[str]:
+    """Identity words of role texts joined by '; ' (`role_keys` of each)."""
+    return frozenset(k for role in (roles or "").split("; ") for k in role_keys(role))
+
+
+@dataclass(slots=True)
+class Entities:
+    """`cluster_people` rows as columns, with each row's cluster (root node) and node."""
+
+    article_ids: list[str | None]
+    local_names: list[str]
+    is_registry: list[bool]
+    clusters: list[int]
+    nodes: list[int]
+
+
+@dataclass(slots=True)
+class Spellings:
+    """The forms of `cluster_people` rows, one per (row, spelling): row index, spelling, count."""
+
+    rows: list[int]
+    forms: list[str]
+    counts: list[int]
+
+
+def article_weights(usage: dict[tuple[int, str], dict[str, dict[str, int]]], rounds: int = 3) -> dict[str, float]:
+    """Each article's reliability: the mean share, among all articles' votes, of its spellings of a person.
+
+    A person's votes: one per article, split over its spellings, times the article's weight (1 at
+    first); only people named by several articles count. Articles and spellings are numbered once,
+    so each round is plain list arithmetic, in the order the rows came (sums are order-sensitive).
+    """
+    articles: dict[str, int] = {}
+    blocks: list[tuple[int, list[tuple[int, tuple[int, ...]]]]] = []
+    for per_article in usage.values():
+        if len(per_article) < 2:
+            continue
+        numbers: dict[str, int] = {}
+        entries = []
+        for article, spellings in per_article.items():
+            ids = tuple([numbers.setdefault(s, len(numbers)) for s in spellings])
+            entries.append((articles.setdefault(article, len(articles)), ids))
+        blocks.append((len(numbers), entries))
+    weight = [1.0] * len(articles)
+    for _ in range(rounds):
+        agreement = [0.0] * len(articles)
+        counted = [0] * len(articles)
+        for n_spellings, entries in blocks:
+            votes = [0.0] * n_spellings
+            for article, spellings in entries:
+                if len(spellings) == 1:  # most articles spell a person one way (x / 1 == x)
+                    votes[spellings[0]] += weight[article]
+                    continue
+                vote = weight[article] / len(spellings)
+                for s in spellings:
+                    votes[s] += vote
+            total = sum(votes) or 1.0
+            shares = [v / total for v in votes]
+            for article, spellings in entries:
+                if len(spellings) == 1:
+                    agreement[article] += shares[spellings[0]]
+                else:
+                    agreement[article] += sum([shares[s] for s in spellings]) / len(spellings)
+                counted[article] += 1
+        weight = [a / n if n else 1.0 for a, n in zip(agreement, counted, strict=True)]
+    return {article: weight[i] for article, i in articles.items()}
+
+
+def choose_canonical(rows: Entities, spelled: Spellings, nodes: list[Person]) -> pl.DataFrame:
     """Pick each cluster's canonical spelling by reliability-weighted article votes; registry wins.
 
     One vote per article per spelling (split when an article spells the person several ways);
     an article's weight is how often its spellings agree with the other articles' majority,
     re-estimated a few times, so a source whose names are minority variants counts less.
     """
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(rows)):
-        clusters[find(row_node[i])].append(i)
-    # (cluster, slot) -> article -> spellings; slot separates full names from bare surnames
-    usage: dict[tuple[int, str], dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    display: dict[str, Counter] = defaultdict(Counter)
-    for i, r in enumerate(rows):
-        if is_registry[i]:
+    clusters: dict[int, list[int]] = {}
+    for i, root in enumerate(rows.clusters):
+        clusters.setdefault(root, []).append(i)
+    # (cluster, slot) -> article -> spelling -> mentions; slot separates full names from bare surnames
+    usage: dict[tuple[int, str], dict[str, dict[str, int]]] = {}
+    display: dict[str, dict[str, int]] = {}
+    for row, form, n in zip(spelled.rows, spelled.forms, spelled.counts, strict=True):
+        if rows.is_registry[row]:
             continue
-        for f in r["forms"]:
-            slot = "full" if len(f["form"].split()) >= 2 else "single"
-            usage[(find(row_node[i]), slot)][r["article_id"]][fold(f["form"])] += f["n"]
-            display[fold(f["form"])][f["form"]] += f["n"]
-    weight: dict[str, float] = defaultdict(lambda: 1.0)
-    for _ in range(3):
-        shares: dict[tuple[int, str], dict[str, float]] = {}
-        for key, per_article in usage.items():
-            votes: Counter = Counter()
-            for article, spellings in per_article.items():
-                for s in spellings:
-                    votes[s] += weight[article] / len(spellings)
-            total = sum(votes.values()) or 1.0
-            shares[key] = {s: v / total for s, v in votes.items()}
-        agreement: dict[str, list[float]] = defaultdict(list)
-        for key, per_article in usage.items():
-            if len(per_article) < 2:
-                continue
-            for article, spellings in per_article.items():
-                agreement[article].append(sum(shares[key][s] for s in spellings) / len(spellings))
-        weight = defaultdict(lambda: 1.0, {a: sum(v) / len(v) for a, v in agreement.items()})
-    out = []
+        key = fold(form)
+        slot = "full" if len(form.split()) >= 2 else "single"
+        spellings = usage.setdefault((rows.clusters[row], slot), {}).setdefault(rows.article_ids[row], {})
+        spellings[key] = spellings.get(key, 0) + n
+        shown = display.setdefault(key, {})
+        shown[form] = shown.get(form, 0) + n
+    weight = article_weights(usage)
+    canonical_of: dict[int, str] = {}
+    link_of: dict[int, str] = {}  # per node: the rows of a node share their spelling, hence their link
     for root, members in clusters.items():
-        registry_names = [rows[i]["local_name"] for i in members if is_registry[i]]
+        registry_names = [rows.local_names[i] for i in members if rows.is_registry[i]]
         if registry_names:
             canonical = registry_names[0]
         else:
             slot = "full" if (root, "full") in usage else "single"
-            votes: Counter = Counter()
-            mentions: Counter = Counter()
-            for article, spellings in usage[(root, slot)].items():
+            votes: dict[str, float] = {}
+            mentions: dict[str, int] = {}
+            for article, spellings in usage.get((root, slot), {}).items():
+                vote = weight.get(article, 1.0) / len(spellings)
                 for s, n in spellings.items():
-                    votes[s] += weight[article] / len(spellings)
-                    mentions[s] += n
+                    votes[s] = votes.get(s, 0) + vote
+                    mentions[s] = mentions.get(s, 0) + n
             best = max(votes, key=lambda s: (round(votes[s], 9), mentions[s], len(s), s))
-            canonical = display[best].most_common(1)[0][0]
+            canonical = max(display[best], key=display[best].get)
+        canonical_of[root] = canonical
+        member_nodes = dict.fromkeys(rows.nodes[i] for i in members)
         reference = Person.of(canonical)
-        reference.roles = set().union(*(nodes[row_node[i]].roles for i in members))
-        for i in members:
-            if is_registry[i]:
-                continue
-            link = match_people(nodes[row_node[i]], reference) or "fuzzy"
-            if registry_names and fold(rows[i]["local_name"]) != fold(canonical):
+        reference.roles = set().union(*(nodes[node].roles for node in member_nodes))
+        for node in dict.fromkeys(rows.nodes[i] for i in members if not rows.is_registry[i]):
+            link = match_people(nodes[node], reference) or "fuzzy"
+            if registry_names and fold(nodes[node].name) != fold(canonical):
                 link = "registry"
-            out.append({"article_id": rows[i]["article_id"], "local_name": rows[i]["local_name"],
-                        "canonical_name": canonical, "link": link})
-    return pl.DataFrame(out, schema=CLUSTER_SCHEMA)
+            link_of[node] = link
+    order = [i for members in clusters.values() for i in members if not rows.is_registry[i]]
+    return pl.DataFrame({
+        "article_id": [rows.article_ids[i] for i in order],
+        "local_name": [rows.local_names[i] for i in order],
+        "canonical_name": [canonical_of[rows.clusters[i]] for i in order],
+        "link": [link_of[rows.nodes[i]] for i in order],
+    }, schema=CLUSTER_SCHEMA)
 
 
 def names_a_person() -> pl.Expr:
@@ -751,10 +895,15 @@ def local_people(mentions: pl.LazyFrame) -> pl.LazyFrame:
             pl.struct(pl.col("mention_text").alias("form"), "n").alias("forms"),
         )
     )
-    roles = mentions.group_by("article_id", "person_name").agg(
-        pl.col("role").drop_nulls().unique().sort().str.join("; ").alias("roles")
+    # distinct roles sorted once over all rows, then joined per person (cheaper than per-group lists)
+    roles = (
+        mentions.filter(pl.col("role").is_not_null())
+        .select("article_id", "person_name", "role").unique().sort("role")
+        .group_by("article_id", "person_name").agg(pl.col("role").str.join("; ").alias("roles"))
     )
-    return spelled.join(roles, on=["article_id", "person_name"], how="left")
+    return spelled.join(roles, on=["article_id", "person_name"], how="left").with_columns(
+        pl.col("roles").fill_null("")
+    )
 
 
 def person_names(mentions: pl.LazyFrame, *, registry: pl.LazyFrame | None = None) -> pl.LazyFrame:
@@ -776,14 +925,24 @@ def person_names(mentions: pl.LazyFrame, *, registry: pl.LazyFrame | None = None
     ).select("article_id", "person_name", "canonical_name", "link")
 
 
-def resolution_of(local: pl.Expr, link: pl.Expr, text: pl.Expr, canonical: pl.Expr) -> pl.Expr:
+def resolution_of(local: pl.Expr, link: pl.Expr, spelled_as_canonical: pl.Expr) -> pl.Expr:
     """The step that named a mention: the article's link, or the corpus link when the spelling moved."""
-    spelled_as_canonical = fold_name(canonical).str.contains(fold_name(text), literal=True)
     return (
         pl.when(local.is_in(["pronoun", "role", "phonetic", "fuzzy"]) | link.is_null()).then(local)
         .when(local == "exact").then(link)
         .when(~spelled_as_canonical).then(link)
         .otherwise(local)
+    )
+
+
+def spelled_as_canonical(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Distinct (mention_text, canonical_name) pairs: is the folded spelling part of the folded canonical name?
+
+    Folding once per pair, not per mention: a corpus repeats a few hundred spellings.
+    """
+    return frame.select("mention_text", "canonical_name").unique().with_columns(
+        fold_name(pl.col("canonical_name")).str.contains(fold_name(pl.col("mention_text")), literal=True)
+        .alias("spelled_as_canonical")
     )
 
 
@@ -810,12 +969,11 @@ def extract_mentions(articles: pl.LazyFrame, *, registry: pl.LazyFrame | None = 
 
 def canonical_mentions(mentions: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
     """Mentions with canonical person_name from `person_names`, and the resolution step that named them."""
+    named = mentions.join(names, on=["article_id", "person_name"], how="left")
     return (
-        mentions.join(names, on=["article_id", "person_name"], how="left")
+        named.join(spelled_as_canonical(named), on=["mention_text", "canonical_name"], how="left", nulls_equal=True)
         .with_columns(
-            resolution_of(
-                pl.col("resolution"), pl.col("link"), pl.col("mention_text"), pl.col("canonical_name")
-            ).alias("resolution"),
+            resolution_of(pl.col("resolution"), pl.col("link"), pl.col("spelled_as_canonical")).alias("resolution"),
             pl.coalesce("canonical_name", "person_name").alias("person_name"),
         )
         .select(MENTION_COLUMNS)

@@ -31,11 +31,12 @@ class Tables:
         return self.con.sql(sql).pl()
 
     def batches(self, size: int, tables: tuple[str, ...]) -> Iterator[dict[str, pl.DataFrame]]:
-        """The tables' rows for `size` articles at a time, in article_id order."""
+        """The tables' rows for `size` articles at a time, in article_id order (one empty batch when there
+        are no articles, so that callers always see every table's columns)."""
         self.con.execute("CREATE OR REPLACE TEMP TABLE batch_of AS SELECT article_id, "
                          f"(row_number() OVER (ORDER BY article_id) - 1) // {int(size)} AS batch FROM articles")
         count = self.con.execute("SELECT coalesce(max(batch) + 1, 0) FROM batch_of").fetchall()[0][0]
-        for batch in range(count):
+        for batch in range(max(count, 1)):
             yield {table: self.frame(
                 f"SELECT t.* FROM {table} t JOIN batch_of b USING (article_id) WHERE b.batch = {batch} "
                 f"ORDER BY {ROW_ORDER.get(table, 'article_id, start_char')}") for table in tables}
@@ -65,6 +66,12 @@ def workspace(spilled: Path, tables: tuple[str, ...], previous: Path | None, kep
                if previous is not None else None)
         con.execute(f"CREATE VIEW {table} AS " + (f"{old} UNION ALL {new}" if old else new))
     return Tables(con)
+
+
+def spilled_rows(folder: Path, table: str) -> int:
+    """How many rows `spill` wrote for a table under `folder`."""
+    files = sorted((folder / table).glob("*.parquet"))
+    return pl.scan_parquet(files).select(pl.len()).collect().item() if files else 0
 
 
 def spilled_batches(folder: Path, tables: tuple[str, ...]) -> Iterator[dict[str, pl.DataFrame]]:
