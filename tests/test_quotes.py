@@ -223,3 +223,21 @@ def test_quote_ids_are_stable_and_distinct():
 
 def test_empty_and_quote_free_articles():
     assert quotes("", "No quotes here at all.", kind=None) == []
+
+
+# --- offsets -----------------------------------------------------------------------------------
+
+
+def test_verb_and_sentence_end_offsets_match_the_regex():
+    """`locate` places polars' matched texts where the regexes matched: not inside 'unsaid'."""
+    from transforms.attribution import SENTENCE_END, VERB_PATTERN, locate
+    from transforms.textspans import regex_spans
+
+    body = ("The unsaid part—“said” by nobody—stays. Hill said:\n\n«Olé» she said… Résumé said. "
+            "Asked, he asks. They said_ it. It was saidé.\n\n\nEnd!")
+    frame = pl.LazyFrame({"article_id": ["a0"], "body": [body]})
+    for pattern, word in ((VERB_PATTERN, True), (SENTENCE_END, False)):
+        expected = regex_spans(frame, pattern).collect()
+        matches = expected["match"].to_list()
+        assert locate(body, matches, word=word) == list(
+            zip(expected["start_char"], expected["end_char"], matches, strict=True))

@@ -20,8 +20,10 @@ gives speaker NULL and speaker_org. Reported speech ("X said (that) ...", "accor
 """
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from transforms.lexicons import (
     CONTINUATION_VERBS,
@@ -38,7 +40,9 @@ from transforms.lexicons import (
 SPEECH = alternation(SPEECH_VERBS)
 CONTINUATION = alternation(CONTINUATION_VERBS)
 CONTINUATION_SET = frozenset(CONTINUATION_VERBS)
+OBJECT_SPEECH_SET = frozenset(OBJECT_SPEECH_VERBS)
 FILLERS = alternation(SUBJECT_VERB_FILLERS)
+FILLER_SET = frozenset(SUBJECT_VERB_FILLERS)
 CAPITAL_ROLES = alternation([w.title() for w in ROLE_WORDS] + [w.upper() for w in ROLE_WORDS if len(w) <= 3])
 NAME_WORD = r"[A-Z][\w.&'’-]*"
 
@@ -48,6 +52,11 @@ VERB_PATTERN = rf"(?-u:\b)(?:{CONTINUATION}|{SPEECH})(?-u:\b)"
 SENTENCE_END = r"[.!?][\"”’)\]]*[ \t\n]+|\n+"
 
 ACCORDING_RE = re.compile(r"\baccording\s+to\s+", re.IGNORECASE)
+ACCORDING = "according to"  # the literal `Article.according_in` looks for first, in lowercased text
+# The one character that lowercases to two ('İ' -> 'i̇'); no other lowercases to a letter of ACCORDING.
+UNALIGNED_LOWER = "\u0130"
+ASCII_WORD = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")  # (?-u:\b)
+PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 # Between a subject and its verb: an apposition or relative clause in commas, a post-posed role
 # ("Rutnik Commerce Secretary said"), fillers ("also", "further").
 GAP_RE = re.compile(
@@ -113,21 +122,39 @@ EVIDENCE_CHARS = 600
 MIN_INDIRECT_WORDS = 4
 
 
-@dataclass(frozen=True)
-class Verb:
-    """A speech verb ('said') or continuation participle ('adding') outside quotes."""
+class Mention(NamedTuple):
+    """A person (or resolved pronoun) mention outside quotes, as `people.extract_mentions` finds it."""
+
+    text: str
+    start: int
+    end: int
+    person: str | None
+    role: str | None
+    resolution: str | None
+
+
+class Verb(NamedTuple):
+    """A speech verb ('said') or continuation participle ('adding', cont=True: it continues the
+    sentence's speaker) outside quotes."""
 
     start: int
     end: int
     text: str
-
-    @property
-    def cont(self) -> bool:
-        """A participle that continues the sentence's speaker."""
-        return " ".join(self.text.split()) in CONTINUATION_SET
+    cont: bool
 
 
-@dataclass
+@functools.lru_cache(maxsize=1024)
+def is_continuation(verb: str) -> bool:
+    """A participle ('adding', 'pointing  out') that continues the sentence's speaker."""
+    return " ".join(verb.split()) in CONTINUATION_SET
+
+
+def mention_start(mention: Mention) -> int:
+    """Sort key: where the mention starts."""
+    return mention.start
+
+
+@dataclass(slots=True)
 class Speaker:
     """Who a quote is attributed to, and by which rule."""
 
@@ -140,63 +167,89 @@ class Speaker:
     @property
     def confidence(self) -> float:
         """Rule confidence times how safely the name was resolved."""
-        base = RULE_CONFIDENCE.get(self.rule, 0.5)
-        if self.person:
-            return round(base * RESOLUTION_CONFIDENCE.get(self.resolution or "exact", 0.8), 3)
-        return round(base * 0.95, 3) if self.org else 0.0
+        return confidence(self.rule, self.resolution if self.person else None, bool(self.person), bool(self.org))
+
+
+@functools.cache
+def confidence(rule: str, resolution: str | None, person: bool, org: bool) -> float:
+    """`Speaker.confidence` of a speaker with (`person`) or without a name (`org`: an organisation)."""
+    base = RULE_CONFIDENCE.get(rule, 0.5)
+    if person:
+        return round(base * RESOLUTION_CONFIDENCE.get(resolution or "exact", 0.8), 3)
+    return round(base * 0.95, 3) if org else 0.0
 
 
 class Article:
-    """One article prepared for attribution: blanked quotes, sentences, paragraphs, mentions."""
+    """One article prepared for attribution: blanked quotes, sentences, paragraphs, mentions.
+
+    `spans` are the direct quotes' (start, end), non-overlapping; `verbs` and `ends` the matches of
+    `VERB_PATTERN` and `SENTENCE_END` in the body, in order (as polars' `extract_all` gives them).
+    """
 
     def __init__(
-        self, body: str, spans: list[tuple[int, int]], mentions: list[dict], verbs: list[dict],
-        ends: list[dict],
+        self, body: str, spans: list[tuple[int, int]], mentions: list[Mention], verbs: list[str],
+        ends: list[str],
     ):
         self.body = body
         self.spans = sorted(spans)
-        self.masked = blank_quotes(body, self.spans)
-        self.lowered = self.masked.lower()
+        self.span_ends = [e for _, e in self.spans]
+        quoted = quote_mask(len(body), self.spans)  # indexed by offsets in the body
+        self.masked = masked = blank_quotes(body, self.spans)
+        # where the lowercased text holds ACCORDING; the offsets are the lowercased text's
+        self.according_at = according_positions(masked)
         # a period inside a quote ends no sentence, unless it is the quote's last character
-        self.sentences = sentence_bounds(self.masked, [
-            (e["start_char"], e["end_char"]) for e in ends
-            if not self.inside_quote(e["start_char"]) or self.masked[e["start_char"]] in ".!?"
+        self.sentences = sentence_bounds(masked, [
+            (s, e) for s, e, _ in locate(body, ends) if not quoted[s] or masked[s] in ".!?"
         ])
         self.sentence_starts = [s for s, _ in self.sentences]
         self.paragraphs = paragraph_bounds(body)
         self.paragraph_starts = [s for s, _ in self.paragraphs]
-        self.mentions = sorted(
-            (m for m in mentions if not self.inside_quote(m["start_char"])), key=lambda m: m["start_char"]
-        )
-        self.mention_starts = {m["start_char"]: m for m in self.mentions}
+        self.mentions = sorted((m for m in mentions if not quoted[m.start]), key=mention_start)
+        self.mention_starts = [m.start for m in self.mentions]
+        self.mention_at = {m.start: m for m in self.mentions}
         self.headlines: dict[tuple[int, int], bool] = {}
         self.verbs = [
-            Verb(v["start_char"], v["end_char"], v["match"])
-            for v in sorted(verbs, key=lambda v: v["start_char"]) if not self.inside_quote(v["start_char"])
+            Verb(s, e, text, is_continuation(text)) for s, e, text in locate(body, verbs, word=True) if not quoted[s]
         ]
         self.verb_starts = [v.start for v in self.verbs]
         self.verb_at = {v.start: v for v in self.verbs}
 
-    def inside_quote(self, pos: int) -> bool:
-        """True when `pos` falls inside a direct quote's words."""
-        i = bisect.bisect_right(self.spans, (pos, float("inf"))) - 1
-        return i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """The mentions that start within [start, end), in order."""
+        starts = self.mention_starts
+        return self.mentions[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
+    def speech_sentences(self) -> list[tuple[int, int]]:
+        """The sentences holding a speech verb or 'according to': only they can report speech."""
+        if UNALIGNED_LOWER in self.masked:  # lowercasing moved offsets: keep every sentence
+            return self.sentences
+        marks = self.verb_starts + self.according_at
+        rows = {bisect.bisect_right(self.sentence_starts, pos) - 1 for pos in marks}
+        return [self.sentences[i] for i in sorted(rows)]
+
+    def overlaps_quote(self, start: int, end: int) -> bool:
+        """Whether [start, end) shares a character with a direct quote."""
+        i = bisect.bisect_right(self.span_ends, start)
+        return i < len(self.spans) and self.spans[i][0] < end
 
     def according_in(self, start: int, end: int, last: bool = False) -> re.Match | None:
         """The first (or last) 'according to' in [start, end); a plain substring test skips most text."""
-        if self.lowered.find("according to", start, end) < 0:
+        i = bisect.bisect_left(self.according_at, start)
+        if i == len(self.according_at) or self.according_at[i] + len(ACCORDING) > end:
             return None
         found = list(ACCORDING_RE.finditer(self.masked, start, end))
         return (found[-1] if last else found[0]) if found else None
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         """Bounds of the sentence holding `pos`."""
-        i = max(bisect.bisect_right(self.sentence_starts, pos) - 1, 0)
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1  # (a bare conditional: max() costs more)
+        i = i if i > 0 else 0
         return self.sentences[i]
 
     def paragraph_of(self, pos: int) -> tuple[int, int]:
         """Bounds of the paragraph holding `pos` (or the one before, between paragraphs)."""
-        i = max(bisect.bisect_right(self.paragraph_starts, pos) - 1, 0)
+        i = bisect.bisect_right(self.paragraph_starts, pos) - 1
+        i = i if i > 0 else 0
         return self.paragraphs[i]
 
     def is_headline(self, pos: int) -> bool:
@@ -213,20 +266,20 @@ class Article:
                 self.headlines[bounds] = words <= 12 or capitalized >= 0.6 * words
         return self.headlines[bounds]
 
-    def speaker_from(self, mention: dict, rule: str) -> Speaker:
+    def speaker_from(self, mention: Mention, rule: str) -> Speaker:
         """A Speaker for a person or pronoun mention; pronoun subjects take the 'pronoun' rule."""
-        is_pronoun = mention["resolution"] == "pronoun"
+        is_pronoun = mention.resolution == "pronoun"
         return Speaker(
             rule="pronoun" if is_pronoun and rule in ("name_said", "said_name") else rule,
-            person=mention["person_name"], raw=self.raw_name(mention), resolution=mention["resolution"],
+            person=mention.person, raw=self.raw_name(mention), resolution=mention.resolution,
         )
 
-    def raw_name(self, mention: dict) -> str:
+    def raw_name(self, mention: Mention) -> str:
         """The speaker as written, with a role title right before the name: 'Secretary Besant'."""
-        role, start = mention.get("role"), mention["start_char"]
+        role, start = mention.role, mention.start
         if role and self.body[max(0, start - len(role) - 1):start].rstrip(" ,").endswith(role):
-            return self.body[start - len(role) - 1:mention["end_char"]].lstrip(" ,")
-        return mention["mention_text"]
+            return self.body[start - len(role) - 1:mention.end].lstrip(" ,")
+        return mention.text
 
 
 def blank_quotes(body: str, spans: list[tuple[int, int]]) -> str:
@@ -240,10 +293,51 @@ def blank_quotes(body: str, spans: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
+def locate(text: str, matches: list[str], word: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, match) of a regex's successive matches in `text`, given their texts in order.
+
+    Each match is the first occurrence of its text after the previous match: wherever that text
+    occurs the regex matches too, as it does for `SENTENCE_END`, and for `VERB_PATTERN` when the
+    occurrence stands between ASCII word boundaries (`word`), as the pattern's `(?-u:\\b)` asks.
+    """
+    found, pos = [], 0
+    for match in matches:
+        start = text.find(match, pos)
+        end = start + len(match)
+        while word and ((start > 0 and text[start - 1] in ASCII_WORD) or text[end:end + 1] in ASCII_WORD):
+            start = text.find(match, start + 1)
+            end = start + len(match)
+        found.append((start, end, match))
+        pos = end
+    return found
+
+
+def according_positions(masked: str) -> list[int]:
+    """Offsets of ACCORDING in `masked.lower()`, found without lowercasing a whole non-ASCII text
+    (slow) where an ASCII lowering that keeps every offset finds the same places."""
+    if masked.isascii() or UNALIGNED_LOWER in masked:
+        text, needle = masked.lower(), ACCORDING
+    else:
+        text, needle = masked.encode("ascii", "replace").lower(), ACCORDING.encode()
+    positions, pos = [], text.find(needle)
+    while pos >= 0:
+        positions.append(pos)
+        pos = text.find(needle, pos + len(needle))
+    return positions
+
+
+def quote_mask(length: int, spans: list[tuple[int, int]]) -> bytearray:
+    """One byte per character of the body: 1 inside a direct quote's words, else 0."""
+    mask = bytearray(length)
+    for start, end in spans:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
+
+
 def paragraph_bounds(body: str) -> list[tuple[int, int]]:
     """(start, end) of each blank-line separated paragraph."""
     bounds, start = [], 0
-    for m in re.finditer(r"\n\s*\n", body):
+    for m in PARAGRAPH_BREAK_RE.finditer(body):
         bounds.append((start, m.start()))
         start = m.end()
     bounds.append((start, len(body)))
@@ -254,10 +348,9 @@ def sentence_bounds(masked: str, ends: list[tuple[int, int]]) -> list[tuple[int,
     """(start, end) of each sentence, given candidate ends (`SENTENCE_END` matches) outside quotes."""
     bounds, start = [], 0
     for s, e in ends:
-        if "\n" not in masked[s:e] and not sentence_breaks(masked, s, e):
-            continue
-        bounds.append((start, e))
-        start = e
+        if "\n" in masked[s:e] or sentence_breaks(masked, s, e):
+            bounds.append((start, e))
+            start = e
     if start < len(masked):
         bounds.append((start, len(masked)))
     return bounds or [(0, len(masked))]
@@ -265,19 +358,27 @@ def sentence_bounds(masked: str, ends: list[tuple[int, int]]) -> list[tuple[int,
 
 def sentence_breaks(masked: str, start: int, end: int) -> bool:
     """Whether a period ends the sentence: next word capitalized, previous token not an abbreviation."""
-    nxt = masked[end:end + 30]
-    if not nxt or not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "\"“‘'("):
+    first = masked[end:end + 1]
+    if not first or not (first.isupper() or first.isdigit() or first in "\"“‘'("):
         return False
-    tokens = masked[max(0, start - 12):start + 1].split()
-    if tokens and ABBREVIATION_RE.search(tokens[-1]):
-        return nxt.split()[0].strip(",") in SENTENCE_STARTERS if nxt.split() else False
+    tokens = masked[start - 12 if start > 12 else 0:start + 1].split()
+    if tokens and is_abbreviation(tokens[-1]):
+        words = masked[end:end + 30].split()
+        return words[0].strip(",") in SENTENCE_STARTERS if words else False
     return True
 
 
+@functools.lru_cache(maxsize=4096)
+def is_abbreviation(token: str) -> bool:
+    """A token that ends in an abbreviation's period ('Mr.', 'U.S.'), which ends no sentence."""
+    return ABBREVIATION_RE.search(token) is not None
+
+
+@functools.lru_cache(maxsize=4096)  # news prose repeats its subjects ("the company", "officials")
 def noun_phrase(text: str) -> str | None:
     """The organisation or unnamed source a clause names ('the X administration' -> 'X administration')."""
     words = text.strip(" ,;:").split()
-    while words and words[-1].lower() in SUBJECT_VERB_FILLERS:
+    while words and words[-1].lower() in FILLER_SET:
         words.pop()
     if not 1 <= len(words) <= 8 or not all(NP_WORD_RE.match(w) for w in words):
         return None
@@ -299,13 +400,14 @@ def find_verbs(a: Article, start: int, end: int) -> list[Verb]:
 def subject_of(a: Article, verb: Verb, sentence: tuple[int, int], depth: int = 0) -> Speaker | None:
     """The subject of a finite speech verb: a mention right before it, an earlier coordinated verb's
     subject ("He explained ... and pointed out ..."), or the organisation named before it."""
-    for m in reversed(a.mentions):
-        if m["end_char"] > verb.start:
+    for k in range(bisect.bisect_right(a.mention_starts, verb.start) - 1, -1, -1):  # later ones end after it
+        m = a.mentions[k]
+        if m.end > verb.start:
             continue
-        if m["start_char"] < sentence[0]:
+        if m.start < sentence[0]:
             break
-        possessive = a.body[m["end_char"]:m["end_char"] + 2] in POSSESSIVE
-        if not possessive and GAP_RE.fullmatch(a.masked, m["end_char"], verb.start):
+        possessive = a.body[m.end:m.end + 2] in POSSESSIVE
+        if not possessive and GAP_RE.fullmatch(a.masked, m.end, verb.start):
             return a.speaker_from(m, "name_said")
     earlier = [v for v in find_verbs(a, sentence[0], verb.start) if not v.cont]
     coordinated = earlier and (
@@ -317,7 +419,8 @@ def subject_of(a: Article, verb: Verb, sentence: tuple[int, int], depth: int = 0
         if found:
             found.rule = "coordinated_verb" if found.rule in ("name_said", "pronoun") else found.rule
             return found
-    clause_start = max(sentence[0], *(a.masked.rfind(c, sentence[0], verb.start) + 1 for c in ",;:"))
+    lead = a.masked[sentence[0]:verb.start]
+    clause_start = sentence[0] + max(lead.rfind(","), lead.rfind(";"), lead.rfind(":")) + 1
     org = noun_phrase(a.masked[clause_start:verb.start])
     return Speaker(rule="name_said", org=org, raw=org) if org else None
 
@@ -329,11 +432,11 @@ def subject_after(a: Article, pos: int, limit: int) -> Speaker | None:
     if verb and not verb.cont and verb.end <= limit:
         gap = AFTER_VERB_GAP_RE.match(a.masked, verb.end, limit)
         for cand in (gap.end() if gap else verb.end, verb.end + 1):
-            if cand in a.mention_starts:
-                return a.speaker_from(a.mention_starts[cand], "said_name")
-        for mention in a.mentions:
-            if verb.end < mention["start_char"] <= (gap.end() if gap else verb.end + 1):
-                return a.speaker_from(mention, "said_name")
+            if cand in a.mention_at:
+                return a.speaker_from(a.mention_at[cand], "said_name")
+        after_verb = a.mentions_in(verb.end + 1, (gap.end() if gap else verb.end + 1) + 1)
+        if after_verb:
+            return a.speaker_from(after_verb[0], "said_name")
         org = noun_phrase(CLAUSE_SPLIT_RE.split(a.masked[verb.end:limit])[0])
         return Speaker(rule="said_name", org=org, raw=org) if org else None
     according = ACCORDING_RE.match(a.masked, at, limit)
@@ -343,11 +446,9 @@ def subject_after(a: Article, pos: int, limit: int) -> Speaker | None:
     verbs = [v for v in find_verbs(a, at, min(limit, at + 160)) if not v.cont]
     if verbs:
         v = verbs[0]
-        for mention in a.mentions:
-            if not at <= mention["start_char"] < v.start:
-                continue
-            lead_ok = ROLE_LEAD_RE.fullmatch(a.masked, at, mention["start_char"])
-            if lead_ok and GAP_RE.fullmatch(a.masked, mention["end_char"], v.start):
+        for mention in a.mentions_in(at, v.start):
+            lead_ok = ROLE_LEAD_RE.fullmatch(a.masked, at, mention.start)
+            if lead_ok and GAP_RE.fullmatch(a.masked, mention.end, v.start):
                 return a.speaker_from(mention, "name_said")
         head = a.masked[at:v.start]
         if "," not in head and "\n" not in head:
@@ -359,10 +460,10 @@ def subject_after(a: Article, pos: int, limit: int) -> Speaker | None:
 
 def source_at(a: Article, pos: int, limit: int) -> Speaker | None:
     """The source named after 'according to': a person mention or an organisation."""
-    if pos in a.mention_starts:
-        return a.speaker_from(a.mention_starts[pos], "according_to")
-    for m in a.mentions:
-        if pos <= m["start_char"] < pos + 40 and SOURCE_LEAD_RE.fullmatch(a.masked, pos, m["start_char"]):
+    if pos in a.mention_at:
+        return a.speaker_from(a.mention_at[pos], "according_to")
+    for m in a.mentions_in(pos, pos + 40):
+        if SOURCE_LEAD_RE.fullmatch(a.masked, pos, m.start):
             return a.speaker_from(m, "according_to")
     org = noun_phrase(CLAUSE_SPLIT_RE.split(a.masked[pos:limit])[0])
     return Speaker(rule="according_to", org=org, raw=org) if org else None
@@ -376,12 +477,11 @@ def sentence_subject(a: Article, sentence: tuple[int, int], before: int) -> Spea
             found = subject_of(a, v, sentence)
             if found:
                 return found
-    for m in a.mentions:
-        if sentence[0] <= m["start_char"] < before:
-            possessive = a.body[m["end_char"]:m["end_char"] + 2] in POSSESSIVE
-            lead = a.masked[max(sentence[0], m["start_char"] - 30):m["start_char"]]
-            if not possessive and not OBJECT_BEFORE_RE.search(lead):
-                return a.speaker_from(m, "adding_continuation")
+    for m in a.mentions_in(sentence[0], before):
+        possessive = a.body[m.end:m.end + 2] in POSSESSIVE
+        lead = a.masked[max(sentence[0], m.start - 30):m.start]
+        if not possessive and not OBJECT_BEFORE_RE.search(lead):
+            return a.speaker_from(m, "adding_continuation")
     head = SENTENCE_HEAD_RE.match(a.masked, sentence[0], before)
     org = noun_phrase(head.group(1)) if head else None
     return Speaker(rule="adding_continuation", org=org, raw=org) if org else None
@@ -424,21 +524,20 @@ def attribute_quote(a: Article, i: int, done: list[Speaker | None]) -> Speaker |
             if found:
                 return found
     colon = COLON_LEAD_RE.search(a.masked, seg_start, max(seg_start, start - 1))
-    lead_mentions = [m for m in a.mentions if seg_start <= m["start_char"] and m["end_char"] < start]
+    lead_mentions = [m for m in a.mentions_in(seg_start, start) if m.end < start]
     if colon:
         for m in lead_mentions:
-            if a.masked[m["end_char"]:start - 1].strip() == ":":
+            if a.masked[m.end:start - 1].strip() == ":":
                 return a.speaker_from(m, "colon_intro")
         org = noun_phrase(colon.group(1))
         if org:
             return Speaker(rule="colon_intro", org=org, raw=org)
     if a.is_headline(start):
         for m in reversed(lead_mentions):
-            if HEADLINE_GAP_RE.fullmatch(a.masked, m["end_char"], start - 1):
+            if HEADLINE_GAP_RE.fullmatch(a.masked, m.end, start - 1):
                 return a.speaker_from(m, "headline_name")
-        for m in a.mentions:  # '"We will win" - Trump'
-            near = end < m["start_char"] < end + 60
-            if near and DASH_LEAD_RE.fullmatch(a.masked, end + 1, m["start_char"]):
+        for m in a.mentions_in(end + 1, end + 60):  # '"We will win" - Trump'
+            if DASH_LEAD_RE.fullmatch(a.masked, end + 1, m.start):
                 return a.speaker_from(m, "headline_name")
     return inherited(a, i, done)
 
@@ -452,9 +551,7 @@ def inherited(a: Article, i: int, done: list[Speaker | None]) -> Speaker | None:
         return None
     para = a.paragraph_of(start)
     prev_end = a.spans[i - 1][1]
-    others = [
-        m for m in a.mentions if prev_end <= m["start_char"] < start and m["person_name"] != prev.person
-    ]
+    others = [m for m in a.mentions_in(prev_end, start) if m.person != prev.person]
     for verb in find_verbs(a, prev_end, start):
         said = None if verb.cont else subject_of(a, verb, a.sentence_of(verb.start))
         if said and (said.person, said.org) != (prev.person, prev.org):
@@ -475,9 +572,9 @@ def inherited(a: Article, i: int, done: list[Speaker | None]) -> Speaker | None:
 def reported_clauses(a: Article) -> list[tuple[int, int, Speaker]]:
     """Indirect speech: (start, end, speaker) of each clause reported by a speech verb or 'according to'."""
     found: dict[tuple[int, int], Speaker] = {}
-    for sentence in a.sentences:
+    for sentence in a.speech_sentences():
         s0, s1 = sentence
-        text_end = s1 - len(a.masked[s0:s1]) + len(a.masked[s0:s1].rstrip(" \n.!?\"”’)"))
+        text_end = s0 + len(a.masked[s0:s1].rstrip(" \n.!?\"”’)"))
         verbs = find_verbs(a, s0, text_end)
         according = a.according_in(s0, text_end)
         if text_end <= s0 or not (verbs or according) or a.is_headline(s0):
@@ -485,13 +582,15 @@ def reported_clauses(a: Article) -> list[tuple[int, int, Speaker]]:
         for verb in verbs:
             if verb.cont:
                 that = THAT_RE.match(a.masked, verb.end + 1, text_end)
-                speaker = sentence_subject(a, sentence, verb.start) if that else None
                 start = that.end() if that else None
             else:
-                speaker = subject_of(a, verb, sentence)
                 start = clause_after(a, verb, text_end)
-            if speaker and start is not None:
-                found.setdefault((start, text_end), speaker)
+            # the subject is the costly part: look for it only for a clause that is new and kept
+            if start is None or (start, text_end) in found or reported_start(a, start, text_end) is None:
+                continue
+            speaker = sentence_subject(a, sentence, verb.start) if verb.cont else subject_of(a, verb, sentence)
+            if speaker:
+                found[start, text_end] = speaker
         if according:
             comma = a.masked.find(",", according.end(), text_end)
             if according.start() - s0 < 3 and comma > 0:  # "According to X, clause."
@@ -507,7 +606,7 @@ def reported_clauses(a: Article) -> list[tuple[int, int, Speaker]]:
         comma = a.masked.rfind(",", max(s0, trailing.start - 80), trailing.start) if trailing else -1
         if comma > s0:  # "Clause, people familiar with the matter said."
             head = a.masked[comma + 1:trailing.start]
-            mention = a.mention_starts.get(comma + 1 + len(head) - len(head.lstrip()))
+            mention = a.mention_at.get(comma + 1 + len(head) - len(head.lstrip()))
             org = noun_phrase(head)
             speaker = Speaker("said_name", org=org, raw=org)
             if mention:
@@ -516,42 +615,52 @@ def reported_clauses(a: Article) -> list[tuple[int, int, Speaker]]:
                 found.setdefault((s0, comma), speaker)
     out = []
     for (start, end), speaker in sorted(found.items()):
-        while start < end and a.body[start] in " ,\n":
-            start += 1
-        words = len(a.body[start:end].split())
-        sentence_end = a.sentence_of(start)[1]
-        overlaps_quote = any(s < sentence_end and start < e for s, e in a.spans)
-        if words >= MIN_INDIRECT_WORDS and not overlaps_quote:
+        start = reported_start(a, start, end)
+        if start is not None:
             out.append((start, end, speaker))
     return out
+
+
+def reported_start(a: Article, start: int, end: int) -> int | None:
+    """Where the reported clause [start, end) begins past spaces and commas; None when it is too
+    short, or runs into a direct quote before its sentence ends."""
+    while start < end and a.body[start] in " ,\n":
+        start += 1
+    if len(a.body[start:end].split()) < MIN_INDIRECT_WORDS or a.overlaps_quote(start, a.sentence_of(start)[1]):
+        return None
+    return start
 
 
 def clause_after(a: Article, verb: Verb, limit: int) -> int | None:
     """Where the reported clause after a speech verb starts: after 'that', else right after the verb."""
     pos = verb.end
-    if verb.text in OBJECT_SPEECH_VERBS:
+    if verb.text in OBJECT_SPEECH_SET:
         obj = TOLD_OBJECT_RE.match(a.masked, pos, limit)
         pos = obj.end() if obj else pos
-    window = a.masked[pos:min(limit, pos + 120)]
-    that = THAT_RE.search(window)
-    lead = window[:that.start()] if that else ""
+    # no 'that' starts right at `pos` (a word boundary or a space follows the verb or its object),
+    # so searching the text in place finds what searching a cut-out window would
+    that = THAT_RE.search(a.masked, pos, min(limit, pos + 120))
+    lead = a.masked[pos:that.start()] if that else ""
     if that and len(lead.split()) <= 12 and not OPENING_QUOTE_RE.search(lead):
-        return pos + that.end()
+        return that.end()
     return pos + 1 if CLAUSE_AFTER_VERB_RE.match(a.masked, pos, limit) else None
 
 
 def evidence(a: Article, start: int, end: int) -> str:
     """The sentence(s) holding a span, verbatim, cut to EVIDENCE_CHARS."""
-    s0 = a.sentence_of(max(start - 1, 0))[0]
-    s1 = a.sentence_of(max(end - 1, start))[1]
+    s0 = a.sentence_of(start - 1 if start > 0 else 0)[0]
+    s1 = a.sentence_of(end - 1 if end > start else start)[1]
     return a.body[s0:s1].strip()[:EVIDENCE_CHARS]
 
 
-def attribute_article(row: dict) -> list[dict]:
-    """All quotes of one article: direct quotes with their speakers, then indirect (reported) speech."""
-    body = row["body"] or ""
-    spans = [(s["start_char"], s["end_char"]) for s in row["spans"] or []]
-    a = Article(body, spans, row["mentions"] or [], row["verbs"] or [], row["ends"] or [])
+def attribute_article(
+    body: str, spans: list[tuple[int, int]], mentions: list[Mention], verbs: list[str], ends: list[str]
+) -> list[tuple]:
+    """All quotes of one article: direct quotes with their speakers, then indirect (reported) speech.
+
+    Rows come in the order of `QUOTE_FIELDS`; the arguments are those of `Article`.
+    """
+    a = Article(body, spans, mentions, verbs, ends)
     speakers: list[Speaker | None] = []
     for i in range(len(a.spans)):
         speakers.append(attribute_quote(a, i, speakers))
@@ -560,12 +669,17 @@ def attribute_article(row: dict) -> list[dict]:
     return rows
 
 
-def quote_row(a: Article, start: int, end: int, kind: str, speaker: Speaker | None) -> dict:
-    """One output row of the quotes frame (without quote_id)."""
+QUOTE_FIELDS = (
+    "quote_text", "kind", "speaker", "speaker_raw", "speaker_org", "attribution_rule", "resolution",
+    "confidence", "start_char", "end_char", "evidence",
+)
+
+
+def quote_row(a: Article, start: int, end: int, kind: str, speaker: Speaker | None) -> tuple:
+    """One output row of the quotes frame (without article_id and quote_id), as `QUOTE_FIELDS`."""
     sp = speaker or Speaker(rule="unattributed")
-    return {
-        "quote_text": a.body[start:end], "kind": kind, "speaker": sp.person, "speaker_raw": sp.raw,
-        "speaker_org": None if sp.person else sp.org, "attribution_rule": sp.rule if speaker else None,
-        "resolution": sp.resolution if sp.person else None, "confidence": sp.confidence,
-        "start_char": start, "end_char": end, "evidence": evidence(a, start, end),
-    }
+    return (
+        a.body[start:end], kind, sp.person, sp.raw, None if sp.person else sp.org,
+        sp.rule if speaker else None, sp.resolution if sp.person else None, sp.confidence,
+        start, end, evidence(a, start, end),
+    )
