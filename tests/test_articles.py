@@ -19,10 +19,39 @@ def test_boilerplate_lines_are_classified():
     assert_frame_equal(got, pl.DataFrame({"is_boilerplate": [True, True, True, True, True, False]}))
 
 
-def test_split_lines_keeps_order_and_strips():
-    got = split_lines(pl.LazyFrame({"source_name": ["a"], "text": [" x \n\ny"]})).collect()
-    assert_frame_equal(got, pl.DataFrame({"source_name": ["a"] * 3, "line": ["x", "", "y"],
-                                          "line_no": [0, 1, 2]}), check_dtypes=False)
+def test_split_lines_keeps_order_strips_and_drops_blank_lines():
+    got = split_lines(pl.LazyFrame({"file_no": [0, 1], "text": [" x \n\n \r\ny", "z"]})).collect()
+    assert_frame_equal(got, pl.DataFrame({"file_no": [0, 0, 1], "line": ["x", "y", "z"]}), check_dtypes=False)
+
+
+def test_byline_lines_and_translation_notices_are_boilerplate():
+    lines = pl.LazyFrame({"line": ["By Jane Doe", "This text was Translated by AI.", "Reviewed byNidhi Govil",
+                                   "Related news: more", "He said it."]})
+    got = lines.pipe(classify_lines).select("is_boilerplate", "is_byline").collect()
+    assert got["is_boilerplate"].to_list() == [True, True, True, True, False]
+    assert got["is_byline"].to_list() == [True, False, True, False, False]
+
+
+def test_empty_and_all_boilerplate_files_get_an_empty_body_and_no_title():
+    out = parse({"a.txt": "", "b.txt": "Share\n\n1\n\nBy Jane Doe\n"})
+    assert out["body"].to_list() == ["", ""]
+    assert out["title"].to_list() == [None, None]
+    assert out["byline"].to_list() == [None, "Jane Doe"]
+    assert out["body_chars"].to_list() == [0, 0]
+
+
+def test_footnotes_never_take_the_paragraph_break_before_them():
+    out = parse({"a.txt": "Title\n\nClaim [1]\n\n[2] [3] and more\n\n[4]  [5]\n\nEnd"})
+    assert out["body"][0] == "Title\n\nClaim\n\n and more\n\n\n\nEnd"
+
+
+def test_outlet_from_wire_dateline_copyright_and_original_link():
+    out = parse({
+        "a.txt": "Title\n\nSEOUL (Yonhap) — Officials said.",
+        "b.txt": "Title\n\nBody.\n\n© 2025 Some Media Ltd",
+        "c.txt": "Title\n\nBody.\n\noriginal:www.example.cn/a/1",
+    })
+    assert out["outlet"].to_list() == ["Yonhap", "Some Media Ltd", "example.cn"]
 
 
 def test_short_first_line_is_the_title_and_long_one_gives_its_first_sentence():

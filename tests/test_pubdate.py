@@ -171,3 +171,18 @@ def test_samples_only_the_first_states_its_date(sample_texts):
             schema_overrides={"published_date": pl.Date, "published_date_source": pl.String},
         ),
     )
+
+
+def test_dateline_whose_date_ends_in_a_day_suffix():
+    got = published(
+        ["SEOUL, 2025년 7월 16일 (Yonhap) - Officials said.", "BEIJING, 2025年7月16日 /Xinhua/ — Officials said."]
+    )
+    assert_frame_equal(
+        got,
+        expected(
+            [
+                (date(2025, 7, 16), "SEOUL, 2025년 7월 16일 (Yonhap) -", 0.9),
+                (date(2025, 7, 16), "BEIJING, 2025年7月16日 /Xinhua/ —", 0.9),
+            ]
+        ),
+    )

@@ -78,6 +78,14 @@ PATTERNS: dict[str, str] = {
         r"|[ \t]*(?:来源|來源|출처|Source)\s*[:：][^\n]*|[ \t]*\n))"
     ),
 }
+# A pattern that every match of the tier's pattern contains and that is much cheaper to search for:
+# texts without it skip the tier's full pattern (most texts state no date in most tiers).
+PREFILTERS: dict[str, str] = {
+    "published": r"(?i)publi|posted|input|입력|등록|发布|發布|發佈|发表于|發表於",
+    "dateline": rf"[0-9일日]\s*{_AGENCY}\s*[-–—]",  # the end of a date, then the agency and its dash
+    "dateline_no_year": rf"[0-9]\s*{_AGENCY}\s*[-–—]",
+    "updated": r"(?i)updated|modified|수정|更新",
+}
 CONFIDENCE: dict[str, float] = {
     "published": 0.95,
     "dateline": 0.90,
@@ -113,7 +121,7 @@ def _date_from_groups(groups: pl.Expr) -> pl.Expr:
     f = groups.struct.field
     return _iso_date(
         pl.coalesce(f("y1"), f("y2"), f("y3")).cast(pl.Int32, strict=False),
-        pl.coalesce(f("m1").cast(pl.Int32, strict=False), _month_number(f("mon2")), _month_number(f("mon3"))),
+        pl.coalesce(f("m1").cast(pl.Int32, strict=False), _month_number(pl.coalesce(f("mon2"), f("mon3")))),
         pl.coalesce(f("d1"), f("d2"), f("d3")).cast(pl.Int32, strict=False),
     )
 
@@ -130,13 +138,21 @@ def _evidence(date: pl.Expr, evidence: pl.Expr, tier: str) -> pl.Expr:
 
 
 def _tier(tier: str) -> pl.Expr:
-    """Evidence of one tier whose pattern contains a full `_DATE`, from its extracted groups."""
-    groups = pl.col(f"_groups_{tier}")
-    return _evidence(_date_from_groups(groups), groups.struct.field("evidence"), tier).alias(f"_{tier}")
+    """Evidence of one tier whose pattern contains a full `_DATE`, from its groups and `_date_{tier}`."""
+    evidence = pl.col(f"_groups_{tier}").struct.field("evidence")
+    return _evidence(pl.col(f"_date_{tier}"), evidence, tier).alias(f"_{tier}")
 
 
-def _yearless_dateline(year_source: pl.Expr) -> pl.Expr:
-    """A 'CITY, July 15 (Agency) -' dateline dated with the year of a stated later stamp.
+def _groups(text: pl.Expr, tier: str) -> pl.Expr:
+    """The groups of the first match of the tier's pattern; the pattern runs only on texts passing its prefilter."""
+    searched = text.str.head(HEADER_CHARS) if tier == "header_date" else text
+    if tier in PREFILTERS:
+        searched = pl.when(text.str.contains(PREFILTERS[tier])).then(searched)
+    return searched.str.extract_groups(PATTERNS[tier]).alias(f"_groups_{tier}")
+
+
+def _yearless_dateline_date(year_source: pl.Expr) -> pl.Expr:
+    """Date of a 'CITY, July 15 (Agency) -' dateline, in the year of a stated later stamp.
 
     The stamp (updated/header date) is on or after publication, so the dateline's month-day
     belongs to the stamp's year, or to the year before when it would fall after the stamp.
@@ -147,32 +163,41 @@ def _yearless_dateline(year_source: pl.Expr) -> pl.Expr:
     stamp = year_source.struct.field("published_date")
     after_stamp = (month > stamp.dt.month()) | ((month == stamp.dt.month()) & (day > stamp.dt.day()))
     year = stamp.dt.year() - after_stamp.cast(pl.Int32)
+    return _iso_date(year, month, day).alias("_date_dateline_no_year")
+
+
+def _yearless_dateline(year_source: pl.Expr) -> pl.Expr:
+    """Evidence of the yearless dateline dated by `_yearless_dateline_date`, naming where its year came from."""
     evidence = pl.format(
         "{} (year from: {})",
-        groups.struct.field("evidence"),
+        pl.col("_groups_dateline_no_year").struct.field("evidence"),
         year_source.struct.field("published_date_source"),
     )
-    return _evidence(_iso_date(year, month, day), evidence, "dateline_no_year").alias("_dateline_no_year")
+    return _evidence(pl.col("_date_dateline_no_year"), evidence, "dateline_no_year").alias("_dateline_no_year")
 
 
 def find_published_date(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Add published_date/_source/_confidence from dates the text itself labels as its own."""
     text, best = pl.col("text"), pl.col("_best")
     full_date_tiers = [tier for tier in PATTERNS if tier != "dateline_no_year"]
+    year_source = pl.coalesce("_updated", "_header_date")
     return (
-        articles.with_columns(
-            (text.str.head(HEADER_CHARS) if tier == "header_date" else text)
-            .str.extract_groups(pattern)
-            .alias(f"_groups_{tier}")
-            for tier, pattern in PATTERNS.items()
-        )
+        articles.with_columns(_groups(text, tier) for tier in PATTERNS)
+        # each date is built once, as a column: `_evidence` reads it twice
+        .with_columns(_date_from_groups(pl.col(f"_groups_{tier}")).alias(f"_date_{tier}") for tier in full_date_tiers)
         .with_columns(_tier(tier) for tier in full_date_tiers)
-        .with_columns(_yearless_dateline(pl.coalesce("_updated", "_header_date")))
+        .with_columns(_yearless_dateline_date(year_source))
+        .with_columns(_yearless_dateline(year_source))
         .with_columns(pl.coalesce(f"_{tier}" for tier in TIER_ORDER).alias("_best"))
         .with_columns(
             best.struct.field("published_date").cast(pl.Date),
             best.struct.field("published_date_source").cast(pl.String),
             best.struct.field("published_date_confidence").cast(pl.Float64),
         )
-        .drop("_best", *(f"_{tier}" for tier in TIER_ORDER), *(f"_groups_{tier}" for tier in PATTERNS))
+        .drop(
+            "_best",
+            *(f"_{tier}" for tier in TIER_ORDER),
+            *(f"_date_{tier}" for tier in TIER_ORDER),
+            *(f"_groups_{tier}" for tier in PATTERNS),
+        )
     )
