@@ -236,16 +236,23 @@ def short_path(filename: str) -> str:
 
 
 def measure_run(input_dir: Path, warehouse: Path, flow_spec: str = DEFAULT_FLOW,
-                profile: Path | None = None) -> dict[str, Any]:
-    """Run the flow once in this process and time it: seconds, status, summary, task runs, RSS."""
+                profile: Path | None = None, workers: int = 1) -> dict[str, Any]:
+    """Run the flow once in this process and time it: seconds, status, summary, task runs, RSS.
+
+    With `workers` > 1 the extraction tasks run on a pool of that many processes."""
     flow = load_flow(flow_spec)
+    options: dict[str, Any] = {}
+    if workers > 1:
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        flow, options = flow.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers)), {"workers": workers}
     baseline = proc_status_mb("VmRSS")
     hwm_reset = reset_peak_rss()
     stage_file = getattr(getattr(flow, "fn", flow), "__code__", None)
     sampler = Sampler(stage_file=stage_file and stage_file.co_filename) if profile else contextlib.nullcontext()
     t0 = time.perf_counter()
     with contextlib.redirect_stdout(sys.stderr), sampler:
-        state = flow(str(input_dir), str(warehouse), return_state=True)
+        state = flow(str(input_dir), str(warehouse), return_state=True, **options)
     seconds = time.perf_counter() - t0
     result: dict[str, Any] = {
         "seconds": seconds,
@@ -276,12 +283,13 @@ def child_main(argv: list[str]) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--flow", default=DEFAULT_FLOW)
     parser.add_argument("--profile")
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
     use_offline_prefect(ephemeral_api=False)
     load_flow(args.flow)
     import_s = time.perf_counter() - t_start
     result = measure_run(Path(args.input), Path(args.warehouse), args.flow,
-                         Path(args.profile) if args.profile else None)
+                         Path(args.profile) if args.profile else None, args.workers)
     result["import_s"] = import_s
     result["process_peak_rss_mb"] = process_peak_rss_mb()
     Path(args.out).write_text(json.dumps(result, default=str), encoding="utf-8")
@@ -289,14 +297,14 @@ def child_main(argv: list[str]) -> int:
 
 
 def run_child(input_dir: Path, warehouse: Path, api_url: str, workdir: Path, label: str,
-              flow_spec: str = DEFAULT_FLOW, profile: Path | None = None) -> dict[str, Any]:
+              flow_spec: str = DEFAULT_FLOW, profile: Path | None = None, workers: int = 1) -> dict[str, Any]:
     """Measure one flow run in a fresh child process that uses the bench's Prefect API."""
     out = workdir / f"{label}.json"
     log_path = workdir / f"{label}.log"
     env = dict(os.environ, PREFECT_API_URL=api_url)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
     cmd = [sys.executable, "-m", "flows.bench", "_child", "--input", str(input_dir), "--warehouse",
-           str(warehouse), "--out", str(out), "--flow", flow_spec]
+           str(warehouse), "--out", str(out), "--flow", flow_spec, "--workers", str(workers)]
     if profile:
         cmd += ["--profile", str(profile)]
     t0 = time.perf_counter()
@@ -364,7 +372,7 @@ def rounded(value: Any, digits: int = 4) -> Any:
 
 def run_bench(articles: int, *, small: int | None = None, seed: int = DEFAULT_SEED, isolate: bool = True,
               workdir: Path | None = None, keep: bool = False, flow_spec: str = DEFAULT_FLOW,
-              profile: Path | None = None, repeat: int = 1) -> dict[str, Any]:
+              profile: Path | None = None, repeat: int = 1, workers: int = 1) -> dict[str, Any]:
     """Build the corpus, run every measurement and return the report (see JSON_KEYS)."""
     small = small if small is not None else max(1, articles // 5)
     repeat = max(1, repeat)
@@ -378,8 +386,8 @@ def run_bench(articles: int, *, small: int | None = None, seed: int = DEFAULT_SE
         with prefect_api() as (api_url, api_startup_s):
             def once(label: str, folder: Path, warehouse: str, prof: Path | None) -> dict[str, Any]:
                 if isolate:
-                    return run_child(folder, base / warehouse, api_url, base, label, flow_spec, prof)
-                return measure_run(folder, base / warehouse, flow_spec, prof)
+                    return run_child(folder, base / warehouse, api_url, base, label, flow_spec, prof, workers)
+                return measure_run(folder, base / warehouse, flow_spec, prof, workers)
 
             def measured(label: str, folder: Path, warehouse: str, *, fresh: bool,
                          before: Callable[[int], None] | None = None, prof: Path | None = None) -> None:
@@ -424,11 +432,11 @@ def run_bench(articles: int, *, small: int | None = None, seed: int = DEFAULT_SE
             log(f"kept {base}")
         else:
             shutil.rmtree(base, ignore_errors=True)
-    return report(articles, small, seed, isolate, corpus_bytes, floor, runs, api_startup_s, repeat)
+    return report(articles, small, seed, isolate, corpus_bytes, floor, runs, api_startup_s, repeat, workers)
 
 
 def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: int, floor: dict[str, Any],
-           runs: dict[str, dict[str, Any]], api_startup_s: float, repeat: int = 1) -> dict[str, Any]:
+           runs: dict[str, dict[str, Any]], api_startup_s: float, repeat: int = 1, workers: int = 1) -> dict[str, Any]:
     """The figures of the bench from its raw measurements."""
     full = runs["full"]
     full_s, small_s = completed_seconds(full), completed_seconds(runs["small"])
@@ -477,6 +485,7 @@ def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: in
         "task_runs": full.get("task_runs"),
         "task_runs_by_run": task_runs,
         "task_runs_constant": (task_runs["full"] is not None and task_runs["full"] == task_runs["small"]),
+        "workers": workers,  # > 1: peak RSS is the flow process's only, not its pool workers'
         "machine": machine_info(),
         "code": code_version(),
         "runs": {label: {k: rounded(v) for k, v in run.items() if k != "pid"} for label, run in runs.items()},
@@ -602,7 +611,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     use_offline_prefect()
     result = run_bench(args.articles, small=args.small, seed=args.seed, isolate=not args.in_process,
                        workdir=Path(args.workdir) if args.workdir else None, keep=args.keep, flow_spec=args.flow,
-                       profile=Path(args.profile).resolve() if args.profile else None, repeat=args.repeat)
+                       profile=Path(args.profile).resolve() if args.profile else None, repeat=args.repeat,
+                       workers=args.workers)
     print(json.dumps(result, default=str) if args.json else format_table(result))
     return 0 if result["all_runs_completed"] else 1
 
@@ -620,6 +630,8 @@ def configure_parser(bench: argparse.ArgumentParser) -> argparse.ArgumentParser:
     bench.add_argument("--keep", action="store_true", help="keep the corpus, warehouses and child logs")
     bench.add_argument("--profile", help="sample-profile the full run at N into this text file "
                        "(+ .collapsed stacks for a flame graph)")
+    bench.add_argument("--workers", type=positive_int, default=1,
+                       help="extraction tasks; more than 1 runs them on a local process pool (default %(default)s)")
     bench.add_argument("--flow", default=DEFAULT_FLOW, help="flow to measure, module:function (default %(default)s)")
     bench.set_defaults(handler=cmd_bench)
     return bench

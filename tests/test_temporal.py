@@ -8,9 +8,12 @@ from polars.testing import assert_frame_equal
 
 from transforms.pubdate import find_published_date
 from transforms.temporal import (
+    _CASED,
+    _FOLDED,
     PATTERNS,
     _Body,
     _date_parser,
+    _find_literals,
     _plain_date,
     extract_temporal_expressions,
     infer_dates,
@@ -238,9 +241,30 @@ def test_regexes_tried_only_at_candidate_starts_find_every_match(body, sample_te
         for pattern in PATTERNS:
             if pattern.lowercase and not scanned.same_offsets:
                 continue  # then the pattern runs case-insensitively on the body, no candidates involved
+            if not scanned.has_needle(pattern):
+                continue  # not tried (a needle missing from lower(): 'paſt June' is not a date here)
             target = scanned.lower if pattern.lowercase else text
             expected = [m.span() for m in pattern.regex.finditer(target)]
             assert [m.span() for m in scanned.matches(pattern)] == expected, pattern.regex.pattern
+
+
+def test_batch_literal_search_gives_character_offsets_as_str_find_would(sample_texts):
+    texts = [
+        "“Last” May, the MAY may — 今年 and 去年 5月; 지난해 this/This/THIS 2025 ‘20’ mid-June 🙂 Monday",
+        "plain ASCII: last year, in May 2020 and 1920",
+        "",
+        *sample_texts.values(),
+    ]
+    for text, found in zip(texts, _find_literals(pl.Series(texts)), strict=True):
+        expected = {}
+        for word in _FOLDED + _CASED:
+            target = text.lower() if word in _FOLDED else text
+            at = target.find(word)
+            while at >= 0:
+                expected.setdefault(word, []).append(at)
+                at = target.find(word, at + 1)
+        assert found == expected
+    assert _find_literals(pl.Series([None], dtype=pl.String)) == [{}]
 
 
 def test_plain_dates_are_read_as_dateparser_reads_them():

@@ -36,11 +36,11 @@ precision `season`, part `summer`; northern-hemisphere meteorological seasons).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right, insort
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 
 import polars as pl
 from dateparser.date import DateDataParser
@@ -111,13 +111,15 @@ class _Pattern:
     the core on its left (digits before '2025-07-15', 'Black' before 'Friday'); `word_start`
     stands for a leading `\b` (checked after the match: a leading `\b` would defeat the regex
     engine's first-character scan). A pattern only runs on bodies that contain one of its
-    lower-case `needles`. A `lowercase` pattern is written in lower case and runs on the
-    lower-cased body (same offsets), which is much faster than a case-insensitive regex.
+    lower-case `needles` (looked up with the `starts`, `_find_literals`). A
+    `lowercase` pattern is written in lower case and runs on the lower-cased body (same
+    offsets), which is much faster than a case-insensitive regex.
     Where a match may start is given by `starts`, literals one of which every match begins
-    with (looked up in the lower-cased body, so 'last' also stands for 'Last'), and/or
-    `start_regex`, whose matches start at most `start_back` characters after a match of the
-    pattern would (their matches must not hide one another's starts). The regex is then tried
-    only at those positions (`_Body.matches`), which finds exactly what `finditer` would.
+    with (as in the lower-cased body, so 'last' also stands for 'Last'), `cased`, literals
+    matched as written ('May', 'Monday'), and `day_first`: the one or two digits before a
+    month abbreviation ('15 July', '1st of May'; then there are no `starts`); patterns with the same ones share a
+    `source` (`_SOURCES`). The regex is then tried only at those positions (`_Body.matches`),
+    which finds exactly what `finditer` would.
     """
 
     regex: re.Pattern[str]
@@ -131,8 +133,13 @@ class _Pattern:
     needles: tuple[str, ...] = ()
     lowercase: bool = False
     starts: tuple[str, ...] = ()
-    start_regex: re.Pattern[str] | None = None
-    start_back: int = 0
+    cased: tuple[str, ...] = ()
+    day_first: bool = False
+    source: int | None = None
+
+
+# (starts, cased, day_first) of the patterns tried at candidate starts -> their `source` number
+_SOURCES: dict[tuple[tuple[str, ...], tuple[str, ...], bool], int] = {}
 
 
 def _p(
@@ -150,8 +157,8 @@ def _p(
     needles: tuple[str, ...] = (),
     lowercase: bool = False,
     starts: tuple[str, ...] = (),
-    start_regex: str | None = None,
-    start_back: int = 0,
+    cased: tuple[str, ...] = (),
+    day_first: bool = False,
 ) -> _Pattern:
     """Compile a `_Pattern` (month names are case-sensitive: 'May' is a month, 'may' a verb)."""
     word_start = core.startswith(r"\b")
@@ -175,8 +182,9 @@ def _p(
         needles,
         lowercase,
         starts,
-        re.compile(start_regex) if start_regex else None,
-        start_back,
+        cased,
+        day_first,
+        _SOURCES.setdefault((starts, cased, day_first), len(_SOURCES)) if starts or cased else None,
     )
 
 
@@ -219,42 +227,40 @@ _S = ("spring", "summer", "autumn", "fall", "winter")
 _PARTED_WORDS = ("early-", "mid-", "late-")
 _PARTED = r"(?:(?P<part>(?i:early|mid|late))[- ])?"
 # starts (see `_Pattern`): every month name of _MONTH_ANY begins with one of these
-_MON = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_MON = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _Y = ("19", "20")
 _PARTS = ("early", "mid", "late")
-# the last digit of "15 July" / "15th of July": a day-before-month match starts here or one before
-_DIGIT_BEFORE_MONTH = rf"\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MON})"
 # most specific first: a later pattern never overlaps a span an earlier one took
 PATTERNS: list[_Pattern] = [
     # full dates: (on) (Tuesday,) July 15, 2025 / (the) 15 July 2025 / 2025-07-15 / 2025년 7월 15일
     # / 2025年7月15日
     _p(rf"\b(?P<date>{_MONTH_ANY}\s+\d{{1,2}}{_ORD},?\s+{_YEAR})\b{_LOCAL_TIME}", "absolute", "day",
-       preps=PREPOSITIONS, weekday=True, needles=_M, start_regex=_MON),
+       preps=PREPOSITIONS, weekday=True, needles=_M, cased=_MON),
     _p(rf"\b(?P<date>\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH_ANY},?\s+{_YEAR})\b{_LOCAL_TIME}", "absolute", "day",
-       preps=PREPOSITIONS, weekday=True, the=True, needles=_M, start_regex=_DIGIT_BEFORE_MONTH, start_back=1),
+       preps=PREPOSITIONS, weekday=True, the=True, needles=_M, cased=_MON, day_first=True),
     _p(rf"(?P<date>{_YEAR}([-./])\d{{1,2}}\2\d{{1,2}})(?![\d.]*\d)", "absolute", "day", preps=PREPOSITIONS,
        not_after=_DIGIT_BEFORE, starts=_Y),
     _p(rf"(?P<date>{_YEAR}\s*[년年]\s*\d{{1,2}}\s*[월月]\s*\d{{1,2}}\s*[일日号號]){_LOCAL_TIME}",
        "absolute", "day", not_after=r"\d", needles=("년", "年"), starts=_Y),
     # month and year: (in) (mid-)July 2025 / 2025년 7월 / 2025年7月; seasons: (in) (the) summer (of) 2024
     _p(rf"\b(?P<date>{_MONTH_ANY},?\s+(?:of\s+)?{_YEAR})\b", "absolute", "month",
-       preps=PREPOSITIONS, part=True, needles=_M, start_regex=_MON),
+       preps=PREPOSITIONS, part=True, needles=_M, cased=_MON),
     _p(rf"(?P<date>{_YEAR}\s*[년年]\s*\d{{1,2}}\s*[월月])(?!\s*\d)", "absolute", "month", not_after=r"\d",
        needles=("년", "年"), starts=_Y),
     _p(rf"\b{_SEASON}\s+(?:of\s+)?(?P<y>{_YEAR})\b", "absolute", "season", preps=PREPOSITIONS, the=True,
        needles=_S, lowercase=True, starts=_S),
     # month and day, year from the anchor: (on) July 15 / (the) 15 July / 7월 15일 / 7月15日
     _p(rf"\b(?P<mon>{_MONTH_ANY})\s+(?P<d>\d{{1,2}}){_ORD}\b(?!,?\s*\d){_LOCAL_TIME}", "nearest", "day",
-       preps=PREPOSITIONS, weekday=True, needles=_M, start_regex=_MON),
+       preps=PREPOSITIONS, weekday=True, needles=_M, cased=_MON),
     _p(rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mon>{_MONTH_ANY})(?![\w,]*\s*\d){_LOCAL_TIME}",
-       "nearest", "day", preps=PREPOSITIONS, the=True, needles=_M, start_regex=_DIGIT_BEFORE_MONTH,
-       start_back=1),
+       "nearest", "day", preps=PREPOSITIONS, the=True, needles=_M, cased=_MON,
+       day_first=True),
     _p(rf"(?P<m>\d{{1,2}})\s*[월月]\s*(?P<d>\d{{1,2}})\s*[일日号號]{_LOCAL_TIME}", "nearest", "day",
        not_after=r"[\d년年]", needles=("월", "月")),
     # month + this/last/next year: in March this year / In January this year / 올해 3월 / 去年3月
     *[
         _p(rf"\b(?P<mon>{_MONTH_FULL})\s+(?:of\s+)?(?i:{word})\s+year\b", "year_shift", "month", shift,
-           preps=PREPOSITIONS, part=True, needles=("year",), start_regex=_MON)
+           preps=PREPOSITIONS, part=True, needles=("year",), cased=_MON)
         for word, shift in (("this", 0), ("last", -1), ("next", 1))
     ],
     *[
@@ -280,7 +286,7 @@ PATTERNS: list[_Pattern] = [
        not_after=r"[\d月.,]", needles=("日",)),
     # month alone, after a preposition: in April / in mid-April / since June; 4월 / 4月
     _p(rf"\b(?P<mon>{_MONTH_FULL})\b(?!\s+\d)", "nearest", "month",
-       preps=PREPOSITIONS, needs_preposition=True, part=True, needles=_M, start_regex=_MON),
+       preps=PREPOSITIONS, needs_preposition=True, part=True, needles=_M, cased=_MON),
     _p(rf"\b(?P<part>(?i:early|mid|late))-(?P<mon>{_MONTH_FULL})\b(?!\s+\d)", "nearest", "month",
        needles=_PARTED_WORDS, starts=_PARTS),
     _p(r"(?P<m>\d{1,2})\s*월(?!\s*\d)", "nearest", "month", not_after=r"[\d년年.,]",
@@ -305,7 +311,7 @@ PATTERNS: list[_Pattern] = [
     _p(rf"\b(?i:next|coming)\s+(?P<wd>{_WEEKDAY_NAME})\b", "weekday", "day", 1, needles=("day",),
        starts=("next", "coming")),
     _p(rf"\b(?P<wd>{_WEEKDAY_NAME})\b", "weekday", "day", preps="on|since|until|by", needles=("day",),
-       not_after=r"\b(?:Black|Cyber|Super|Good)\s+"),
+       not_after=r"\b(?:Black|Cyber|Super|Good)\s+", cased=tuple(day.capitalize() for day in _WEEKDAYS)),
 ]  # fmt: skip
 
 
@@ -335,13 +341,13 @@ def _has_future_cue(body: str, start: int) -> bool:
     return bool(_FUTURE_CUE.search(window[clause_starts[-1] if clause_starts else 0 :]))
 
 
-def _with_prefix(body: str, match: re.Match[str], pattern: _Pattern) -> tuple[int, re.Match[str] | None]:
+def _with_prefix(text: _Body, match: re.Match[str], pattern: _Pattern) -> tuple[int, re.Match[str] | None]:
     """Start of the expression once the words allowed before the core are added, and their match.
 
     The start is -1 when the core must be rejected: a required preposition is missing, or a
     forbidden left neighbour is present.
     """
-    start = match.start()
+    body, start = text.body, match.start()
     window = max(0, start - _PREFIX_WINDOW)
     if (
         pattern.word_start
@@ -352,21 +358,23 @@ def _with_prefix(body: str, match: re.Match[str], pattern: _Pattern) -> tuple[in
         return -1, None
     if pattern.not_after and pattern.not_after.search(body, window, start):
         return -1, None
-    prefix = pattern.prefix.search(body, window, start) if pattern.prefix else None
+    prefix = None
+    if pattern.prefix and (earliest := text.prefix_start(start, window)) < start:
+        prefix = pattern.prefix.search(body, earliest, start)  # no prefix can begin before `earliest`
     if pattern.needs_preposition and not _group(prefix, "prep"):
         return -1, None
     return (prefix.start() if prefix else start), prefix
 
 
 def _span(
-    body: str, start: int, match: re.Match[str], prefix: re.Match[str] | None, pattern: _Pattern
+    text: _Body, start: int, match: re.Match[str], prefix: re.Match[str] | None, pattern: _Pattern
 ) -> dict:
     """One `_SPAN` struct: what the text states from `start` to the core's end, and how to complete it."""
     groups = match.groupdict()
     year, day, weekday = groups.get("y"), groups.get("d"), groups.get("wd")
     season, part = groups.get("season"), groups.get("part") or _group(prefix, "part")
     return {
-        "expression": body[start : match.end()],
+        "expression": text.body[start : match.end()],
         "start_char": start,
         "end_char": match.end(),
         "date_text": groups.get("date"),
@@ -375,19 +383,10 @@ def _span(
         "day": _WEEKDAYS.index(weekday.lower()) + 1 if weekday else int(day) if day else None,
         "rule": pattern.rule,
         "shift": pattern.shift,
-        "future": _has_future_cue(body, start),
+        "future": text.has_future_cue(start),
         "precision": pattern.precision,
         "part": season.lower().replace("fall", "autumn") if season else part.lower() if part else None,
     }
-
-
-def _positions(text: str, literal: str) -> list[int]:
-    """Every start of `literal` in `text`, overlapping ones included."""
-    found, at = [], text.find(literal)
-    while at >= 0:
-        found.append(at)
-        at = text.find(literal, at + 1)
-    return found
 
 
 def _finditer(regex: re.Pattern[str], text: str, candidates: list[int]) -> Iterator[re.Match[str]]:
@@ -399,88 +398,201 @@ def _finditer(regex: re.Pattern[str], text: str, candidates: list[int]) -> Itera
             yield match
 
 
-# every non-ASCII character of the needles and starts (Korean, Chinese): most bodies have none of them
-_NON_ASCII_LITERALS = re.compile(
-    "[{}]".format("".join(sorted({c for p in PATTERNS for word in p.needles + p.starts for c in word if c > "\x7f"})))
+# the words every `_FUTURE_CUE` match contains (a window without one needs no search)
+_CUE_WORDS = ("will", "shall", "would", "set", "scheduled", "plan", "expected", "upcoming", "due", "'ll",
+              "예정", "오는", "将", "將")  # fmt: skip
+# the literals of the patterns' `starts`, `cased` and `needles` and the cue words, looked up for a whole batch
+# at once (`_find_literals`): the ASCII ones other than `cased` regardless of ASCII case (as in the lower-cased
+# body), the others as written
+_FOLDED = sorted({word for pattern in PATTERNS for word in pattern.starts + pattern.needles if word.isascii()}
+                 | {word for word in _CUE_WORDS if word.isascii()})  # fmt: skip
+_CASED = sorted(
+    {word for pattern in PATTERNS for word in pattern.cased}
+    | {word for pattern in PATTERNS for word in pattern.starts + pattern.needles if not word.isascii()}
+    | {word for word in _CUE_WORDS if not word.isascii()}
 )
-_STARTS = {literal for pattern in PATTERNS for literal in pattern.starts}
-# characters a case-insensitive regex takes for an ASCII letter although lower() keeps them ('ſ' ~ 's')
-_FOLDS_TO_ASCII = ("ſ", "ı")
+_LOOKED_UP = {*_FOLDED, *_CASED}
+_SEARCHED = sorted({word.lower() if word.isascii() else word for word in _LOOKED_UP})  # each once in any case
+_SOURCES_OF: dict[str, list[int]] = {}  # literal -> the sources it is a candidate start of
+for (_starts, _cased, _), _source in _SOURCES.items():
+    for _literal in _starts + _cased:
+        _SOURCES_OF.setdefault(_literal, []).append(_source)
+_DAY_FIRST = {source for (_, _, day_first), source in _SOURCES.items() if day_first}
+# the words just before an offset that may all belong to a prefix (`_Pattern.prefix`), read backwards: its
+# words (a non-ASCII one may be one: case folding) and what separates them
+_PREFIX_WORDS = {word for preposition in PREPOSITIONS.split("|") for word in preposition.split("\\s+")} | {
+    *_WEEKDAYS, *_PARTS, "in", "the"}  # fmt: skip
+_PREFIX_REVERSED = re.compile(
+    r"(?:[\s,-]*(?:(?i:{})|\w*[^\x00-\x7f]\w*)(?!\w))*".format("|".join(word[::-1] for word in _PREFIX_WORDS))
+)
+# characters a case-insensitive regex takes for an ASCII letter although neither lower() nor an
+# ASCII-case-insensitive search does ('ſ' ~ 's', Kelvin sign ~ 'k'); such bodies are scanned with `finditer`
+_FOLDS_TO_ASCII = ("ſ", "ı", "\u212a")
+# the day before a month abbreviation ("15 July", "1st of May"), read backwards from the month
+_DAY_BEFORE_REVERSED = re.compile(r"\s+(?:fo\s+)?(?:ts|dn|dr|ht)?\d")
+
+Literals = dict[str, list[int]]  # literal -> sorted character offsets in one body
+
+
+def _find_literals(bodies: pl.Series) -> list[Literals]:
+    """Where each `_FOLDED` / `_CASED` literal occurs in each body (a NULL body has none): one Aho-Corasick
+    pass (polars) instead of a search per literal and body."""
+    body, text = pl.col("body"), pl.col("text")
+    options = {"ascii_case_insensitive": True, "overlapping": True}
+    hits = (
+        bodies.rename("body")
+        .to_frame()
+        .select(
+            body.str.find_many(_SEARCHED, **options).alias("at"),
+            body.str.extract_many(_SEARCHED, **options).alias("text"),
+        )
+        .with_row_index("row")
+        .explode("at", "text")
+        # the text found is a `_FOLDED` literal in any case and/or a `_CASED` one as written ('May': both)
+        .select(
+            "row",
+            "at",
+            pl.concat_list(
+                pl.when(text.str.to_lowercase().is_in(_FOLDED)).then(text.str.to_lowercase()),
+                pl.when(text.is_in(_CASED)).then(text),
+            ).alias("literal"),
+        )
+        .explode("literal")
+        .drop_nulls("literal")
+        # overlapping matches come in the order of their ends: for one literal, that of their starts
+        .group_by("row", "literal", maintain_order=True)
+        .agg("at")
+    )
+    found: list[Literals] = [{} for _ in range(len(bodies))]
+    for row, word, offsets in zip(hits["row"].to_list(), hits["literal"].to_list(), hits["at"].to_list(), strict=True):
+        found[row][word] = offsets
+    for row, text in enumerate(bodies.to_list()):
+        if found[row] and not text.isascii():  # byte offsets -> character offsets
+            chars = _char_offsets(text, [at for offsets in found[row].values() for at in offsets])
+            found[row] = {word: [chars[at] for at in offsets] for word, offsets in found[row].items()}
+    return found
+
+
+def _char_offsets(text: str, byte_offsets: list[int]) -> dict[int, int]:
+    """Character offset in `text` of each offset into its UTF-8 encoding."""
+    data, chars, last_byte, last_char = text.encode(), {}, 0, 0
+    for offset in sorted(set(byte_offsets)):
+        last_char += len(data[last_byte:offset].decode())
+        chars[offset], last_byte = last_char, offset
+    return chars
 
 
 class _Body:
     """One article body and what the patterns ask of it, each looked up at most once."""
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, body: str, literals: Literals | None = None) -> None:
         self.body = body
-        self.lower = body.lower()
+        self.at = _find_literals(pl.Series([body]))[0] if literals is None else literals
         # lower() may change lengths ("İ"); then lower-case patterns run case-insensitively on the body
-        self.same_offsets = len(self.lower) == len(body)
-        # lower-case `starts` stand for case-insensitive words only when lower() folds like the regex engine
-        self.by_starts = self.same_offsets and not any(char in body for char in _FOLDS_TO_ASCII)
-        self.non_ascii = _NON_ASCII_LITERALS.search(self.lower) is not None
+        self.same_offsets = body.isascii() or len(self.lower) == len(body)
+        # ASCII-case-insensitive `starts` stand for case-insensitive words only when they fold like the regex engine
+        self.by_starts = body.isascii() or (
+            self.same_offsets and not any(char in body for char in _FOLDS_TO_ASCII)
+        )
         self.has: dict[str, bool] = {}  # needle -> in the lower-cased body
-        self.at: dict[str | re.Pattern[str], list[int]] = {}  # start literal or regex -> positions
 
-    def positions(self, literal: str) -> list[int]:
-        """Every start of `literal` in the lower-cased body."""
-        if literal not in self.at:
-            absent = not self.non_ascii and not literal.isascii()
-            self.at[literal] = [] if absent else _positions(self.lower, literal)
-        return self.at[literal]
+    @cached_property
+    def lower(self) -> str:
+        """The lower-cased body (same offsets when `same_offsets`)."""
+        return self.body.lower()
 
     def has_needle(self, pattern: _Pattern) -> bool:
         """Whether the lower-cased body contains one of the pattern's needles (or it has none)."""
+        if not pattern.needles:
+            return True
+        if self.by_starts:  # then the batch search found what is in the lower-cased body
+            return not self.at.keys().isdisjoint(pattern.needles)
         for needle in pattern.needles:
             if needle not in self.has:
-                if needle in _STARTS:  # its positions will be wanted anyway
-                    self.has[needle] = bool(self.positions(needle))
-                else:
-                    self.has[needle] = (self.non_ascii or needle.isascii()) and needle in self.lower
+                self.has[needle] = needle in self.lower
             if self.has[needle]:
                 return True
-        return not pattern.needles
+        return False
 
-    def candidates(self, pattern: _Pattern) -> list[int]:
-        """Sorted positions where the pattern may match: its `starts` and `start_regex` hits."""
+    @cached_property
+    def sources(self) -> list[list[int]]:
+        """Sorted candidate starts of each `_SOURCES` entry: its `starts` and `cased` positions (or the days
+        before its `cased` months)."""
+        found: list[list[int]] = [[] for _ in _SOURCES]
+        for literal, positions in self.at.items():
+            for source in _SOURCES_OF.get(literal, ()):
+                found[source] += positions
+        for source, positions in enumerate(found):
+            if positions:
+                found[source] = sorted(set(self.days_before(positions) if source in _DAY_FIRST else positions))
+        return found
+
+    @cached_property
+    def reversed(self) -> str:
+        """The body backwards, to read what precedes an offset with a regex."""
+        return self.body[::-1]
+
+    def days_before(self, months: list[int]) -> list[int]:
+        """Where a day before one of the `months` offsets may start: its last digit and the one before."""
         found: list[int] = []
-        for literal in pattern.starts:
-            found += self.positions(literal)
-        if (start := pattern.start_regex) is not None:
-            if start not in self.at:
-                self.at[start] = [match.start() for match in start.finditer(self.body)]
-            found += [at - back for at in self.at[start] for back in range(pattern.start_back + 1)]
-        return sorted(set(found))
+        for month in months:
+            if match := _DAY_BEFORE_REVERSED.match(self.reversed, len(self.body) - month):
+                found += [len(self.body) - match.end() - 1, len(self.body) - match.end()]
+        return found
 
-    def matches(self, pattern: _Pattern) -> Iterator[re.Match[str]]:
-        """`finditer` of the pattern's regex over the text it runs on, tried only where it may match."""
+    def prefix_start(self, start: int, window: int) -> int:
+        """The earliest a prefix ending at `start` may begin (from `window` on): where the words just before
+        it that may all be prefix words begin (`start` when there are none)."""
+        size = len(self.body)
+        return size - _PREFIX_REVERSED.match(self.reversed, size - start, size - window).end()
+
+    @cached_property
+    def cues(self) -> list[int]:
+        """Sorted offsets of the `_CUE_WORDS` (ASCII ones regardless of case)."""
+        return sorted(at for word in _CUE_WORDS for at in self.at.get(word, ()))
+
+    def has_future_cue(self, start: int) -> bool:
+        """`_has_future_cue`, without its search where the window holds no cue word."""
+        if self.by_starts:
+            at = bisect_left(self.cues, start - 60)
+            if at == len(self.cues) or self.cues[at] >= start:
+                return False
+        return _has_future_cue(self.body, start)
+
+    def matches(self, pattern: _Pattern) -> Iterable[re.Match[str]]:
+        """`finditer` of the pattern's regex over the text it runs on, tried only where it may match.
+
+        Nothing when the body lacks the pattern's needles (or, tried at candidates, has no candidate).
+        """
+        by_candidates = self.by_starts and pattern.source is not None
+        if not self.has_needle(pattern):
+            return ()
+        candidates = self.sources[pattern.source] if by_candidates else None
+        if candidates == []:
+            return ()
         text, regex = self.body, pattern.regex
         if pattern.lowercase:
             text, regex = (self.lower, regex) if self.same_offsets else (text, re.compile(regex.pattern, re.I))
-        if self.by_starts and (pattern.starts or pattern.start_regex):
-            return _finditer(regex, text, self.candidates(pattern))
-        return regex.finditer(text)
+        return regex.finditer(text) if candidates is None else _finditer(regex, text, candidates)
 
 
-def _scan_dates(body: str) -> list[dict[str, object]]:
+def _scan_dates(body: str, literals: Literals | None = None) -> list[dict[str, object]]:
     """All date expressions of one article body, most specific pattern first, without overlaps."""
     starts: list[int] = []  # taken spans, sorted and disjoint
     ends: list[int] = []
     spans: list[dict[str, object]] = []
-    text = _Body(body)
+    text = _Body(body, literals)
 
     def taken(start: int, end: int) -> bool:
         at = bisect_right(ends, start)
         return at < len(starts) and starts[at] < end
 
     for pattern in PATTERNS:
-        if not text.has_needle(pattern):
-            continue
         for match in text.matches(pattern):
             end = match.end()
             if taken(match.start(), end):
                 continue
-            start, prefix = _with_prefix(body, match, pattern)
+            start, prefix = _with_prefix(text, match, pattern)
             if start < 0 or start == end:
                 continue
             if taken(start, end):  # the prefix belongs to an earlier span
@@ -489,7 +601,7 @@ def _scan_dates(body: str) -> list[dict[str, object]]:
                 start, prefix = match.start(), None
             insort(starts, start)
             insort(ends, end)
-            spans.append(_span(body, start, match, prefix, pattern))
+            spans.append(_span(text, start, match, prefix, pattern))
     return sorted(spans, key=lambda s: s["start_char"])
 
 
@@ -656,9 +768,10 @@ def _scan_articles(articles: pl.DataFrame) -> pl.DataFrame:
     """
     rows: list[int] = []
     spans: list[dict[str, object]] = []
-    for row, body in enumerate(articles["body"]):
+    bodies = articles["body"]
+    for row, (body, literals) in enumerate(zip(bodies.to_list(), _find_literals(bodies), strict=True)):
         if body is not None:
-            found = _scan_dates(body)
+            found = _scan_dates(body, literals)
             rows += [row] * len(found)
             spans += found
     return pl.concat(
