@@ -199,7 +199,7 @@ class Article:
         self.according_at = according_positions(masked)
         # a period inside a quote ends no sentence, unless it is the quote's last character
         self.sentences = sentence_bounds(masked, [
-            (s, e) for s, e, _ in locate(body, ends) if not quoted[s] or masked[s] in ".!?"
+            (s, e, "\n" in end) for s, e, end in locate(body, ends) if not quoted[s] or masked[s] in ".!?"
         ])
         self.sentence_starts = [s for s, _ in self.sentences]
         self.paragraphs = paragraph_bounds(body)
@@ -344,11 +344,12 @@ def paragraph_bounds(body: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def sentence_bounds(masked: str, ends: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, given candidate ends (`SENTENCE_END` matches) outside quotes."""
+def sentence_bounds(masked: str, ends: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, given candidate ends (`SENTENCE_END` matches) outside quotes
+    and whether the body's match holds a newline (blanking quotes adds none)."""
     bounds, start = [], 0
-    for s, e in ends:
-        if "\n" in masked[s:e] or sentence_breaks(masked, s, e):
+    for s, e, newline in ends:
+        if (newline and "\n" in masked[s:e]) or sentence_breaks(masked, s, e):
             bounds.append((start, e))
             start = e
     if start < len(masked):
@@ -361,6 +362,8 @@ def sentence_breaks(masked: str, start: int, end: int) -> bool:
     first = masked[end:end + 1]
     if not first or not (first.isupper() or first.isdigit() or first in "\"“‘'("):
         return False
+    if masked[start] != ".":  # every abbreviation ends in a period
+        return True
     tokens = masked[start - 12 if start > 12 else 0:start + 1].split()
     if tokens and is_abbreviation(tokens[-1]):
         words = masked[end:end + 30].split()
@@ -572,9 +575,10 @@ def inherited(a: Article, i: int, done: list[Speaker | None]) -> Speaker | None:
 def reported_clauses(a: Article) -> list[tuple[int, int, Speaker]]:
     """Indirect speech: (start, end, speaker) of each clause reported by a speech verb or 'according to'."""
     found: dict[tuple[int, int], Speaker] = {}
+    starts: dict[tuple[int, int], int | None] = {}  # `reported_start` of the clauses tried so far
     for sentence in a.speech_sentences():
         s0, s1 = sentence
-        text_end = s0 + len(a.masked[s0:s1].rstrip(" \n.!?\"”’)"))
+        text_end = text_end_of(a.masked, s0, s1)
         verbs = find_verbs(a, s0, text_end)
         according = a.according_in(s0, text_end)
         if text_end <= s0 or not (verbs or according) or a.is_headline(s0):
@@ -586,7 +590,11 @@ def reported_clauses(a: Article) -> list[tuple[int, int, Speaker]]:
             else:
                 start = clause_after(a, verb, text_end)
             # the subject is the costly part: look for it only for a clause that is new and kept
-            if start is None or (start, text_end) in found or reported_start(a, start, text_end) is None:
+            if start is None or (start, text_end) in found:
+                continue
+            if (start, text_end) not in starts:
+                starts[start, text_end] = reported_start(a, start, text_end)
+            if starts[start, text_end] is None:
                 continue
             speaker = sentence_subject(a, sentence, verb.start) if verb.cont else subject_of(a, verb, sentence)
             if speaker:
@@ -615,10 +623,22 @@ def reported_clauses(a: Article) -> list[tuple[int, int, Speaker]]:
                 found.setdefault((s0, comma), speaker)
     out = []
     for (start, end), speaker in sorted(found.items()):
-        start = reported_start(a, start, end)
+        start = starts[start, end] if (start, end) in starts else reported_start(a, start, end)
         if start is not None:
             out.append((start, end, speaker))
     return out
+
+
+def text_end_of(masked: str, start: int, end: int) -> int:
+    """Where the sentence [start, end) ends before its closing spaces, punctuation and blanked quotes
+    (looked for in growing tails rather than by copying the whole sentence)."""
+    tail = 64
+    while True:
+        cut = max(start, end - tail)
+        stripped = len(masked[cut:end].rstrip(" \n.!?\"”’)"))
+        if stripped or cut == start:
+            return cut + stripped
+        tail *= 4
 
 
 def reported_start(a: Article, start: int, end: int) -> int | None:
@@ -626,7 +646,8 @@ def reported_start(a: Article, start: int, end: int) -> int | None:
     short, or runs into a direct quote before its sentence ends."""
     while start < end and a.body[start] in " ,\n":
         start += 1
-    if len(a.body[start:end].split()) < MIN_INDIRECT_WORDS or a.overlaps_quote(start, a.sentence_of(start)[1]):
+    too_short = len(a.body[start:end].split(maxsplit=MIN_INDIRECT_WORDS)) < MIN_INDIRECT_WORDS
+    if too_short or a.overlaps_quote(start, a.sentence_of(start)[1]):
         return None
     return start
 
@@ -641,7 +662,7 @@ def clause_after(a: Article, verb: Verb, limit: int) -> int | None:
     # so searching the text in place finds what searching a cut-out window would
     that = THAT_RE.search(a.masked, pos, min(limit, pos + 120))
     lead = a.masked[pos:that.start()] if that else ""
-    if that and len(lead.split()) <= 12 and not OPENING_QUOTE_RE.search(lead):
+    if that and len(lead.split(maxsplit=13)) <= 12 and not OPENING_QUOTE_RE.search(lead):
         return that.end()
     return pos + 1 if CLAUSE_AFTER_VERB_RE.match(a.masked, pos, limit) else None
 
