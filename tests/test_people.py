@@ -4,6 +4,7 @@ import datetime as dt
 
 import polars as pl
 
+from transforms.lexicons import NON_NAME_WORDS, ORG_WORDS, PORTFOLIO_WORDS, ROLE_WORDS
 from transforms.people import (
     MENTION_COLUMNS,
     REGISTRY_SCHEMA,
@@ -13,6 +14,7 @@ from transforms.people import (
     canonical_mentions,
     extract_mentions,
     match_people,
+    name_mask,
     person_names,
     resolve_people,
     role_keys,
@@ -260,3 +262,25 @@ def test_pronoun_takes_the_latest_salient_person_of_its_gender():
     )
     rows = [r for r in mentions(body) if r["resolution"] == "pronoun"]
     assert [(r["mention_text"], r["person_name"]) for r in rows] == [("She", "Ana Ruiz"), ("He", "Tom Baker")]
+
+
+def test_linking_compares_only_names_that_can_match() -> None:
+    """Reordered full names and an R/L-misspelt surname with a shared role still link; others don't."""
+    body = (
+        "Nvidia CEO Jensen Huang spoke on Monday. Commerce Secretary Howard Lutnick listened. "
+        "Huang Jensen, the Nvidia CEO, said chips matter. Rutnik, the Commerce Secretary, "
+        "said the talks went well. Economist James Bessen disagreed."
+    )
+    rows = extract_mentions(articles(body)).collect().rows(named=True)
+    got = {r["mention_text"]: (r["person_name"], r["resolution"]) for r in rows}
+    assert got["Huang Jensen"] == ("Jensen Huang", "fuzzy")
+    assert got["Rutnik"] == ("Howard Lutnick", "phonetic")
+    assert got["James Bessen"] == ("James Bessen", "exact")
+
+
+def test_name_mask_words_are_ascii() -> None:
+    """`name_candidates` tests place words on the masked run: lowercasing must undo the mask exactly."""
+    assert all(w.isascii() for w in [*NON_NAME_WORDS, *ORG_WORDS, *PORTFOLIO_WORDS, *ROLE_WORDS])
+    body = pl.DataFrame({"body": ["Étienne Dupont of the Ministry said AI Ω"]})
+    masked = body.select(name_mask(pl.col("body"))).item()
+    assert masked.lower() == body.item().lower() and len(masked) == len(body.item())

@@ -27,6 +27,7 @@ import bisect
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -59,7 +60,6 @@ from transforms.textspans import (
     LOWER,
     UPPER,
     context_after,
-    context_before,
     fold_name,
     regex_spans,
     stable_id,
@@ -139,6 +139,12 @@ def name_mask(body: pl.Expr) -> pl.Expr:
 # --- candidates ----------------------------------------------------------------------------------
 
 
+def per_distinct(column: str, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """Element-wise `fn` of `column` computed once per distinct value: candidate texts repeat a lot."""
+    distinct = pl.col(column).unique(maintain_order=True)
+    return pl.col(column).replace_strict(distinct, fn(distinct))
+
+
 def place_or_date(text: pl.Expr) -> pl.Expr:
     """True when every word of `text` is a place or calendar word ('China', 'March'): never a person."""
     words = text.str.to_lowercase().str.extract_all(rf"[{LETTER}'’-]+")
@@ -150,13 +156,14 @@ def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     masked = articles.select("article_id", "body", name_mask(pl.col("body")).alias("masked"))
     return (
         regex_spans(masked, NAME_RUN, text="masked", boundary=NAME_BOUNDARY)
+        # the masked run has the text's words, some lowercased (ASCII words): the same when lowercase
+        .filter(~per_distinct("match", place_or_date))
         .join(articles.select("article_id", "body"), on="article_id", how="left")
         .with_columns(
             pl.col("body").str.slice(pl.col("start_char"), pl.col("end_char") - pl.col("start_char"))
             .alias("text"),
             pl.lit("name").alias("kind"),
         )
-        .filter(~place_or_date(pl.col("text")))
     )
 
 
@@ -185,15 +192,22 @@ def role_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
 
 def describe_candidates(candidates: pl.LazyFrame) -> pl.LazyFrame:
     """Roles, apposition, possessive, object position and person evidence from a candidate's context."""
-    left = context_before(pl.col("body"), pl.col("start_char"), CONTEXT_CHARS)
-    right = context_after(pl.col("body"), pl.col("end_char"), CONTEXT_CHARS + 20)
+    # both contexts cut from one window around the candidate: slicing a long body by character
+    # offset walks it from its start, so once per candidate rather than twice
+    before = pl.col("start_char").clip(upper_bound=CONTEXT_CHARS)
+    span = pl.col("end_char") - pl.col("start_char")
+    window = pl.col("body").str.slice(pl.col("start_char") - before, before + span + CONTEXT_CHARS + 20)
+    left = pl.col("window").str.slice(0, before)
+    right = pl.col("window").str.slice(before + span, CONTEXT_CHARS + 20)
     role = pl.coalesce(
         pl.col("role_before"), pl.col("appos_role"), pl.col("post_role")
     ).str.replace(r"^(?i:the|a|an)\s+", "")
     title = pl.col("title_before").str.to_lowercase()
     role_lower = role.str.to_lowercase()
     return (
-        candidates.with_columns(left.alias("left"), right.alias("right"))
+        candidates.with_columns(window.alias("window"))
+        .with_columns(left.alias("left"), right.alias("right"))
+        .drop("window")
         .with_columns(
             pl.col("left").str.extract(LEFT_ROLE, 1).alias("role_before"),
             pl.col("left").str.extract(LEFT_TITLE, 1).alias("title_before"),
@@ -207,8 +221,7 @@ def describe_candidates(candidates: pl.LazyFrame) -> pl.LazyFrame:
             (pl.col("right").str.contains(WHO_AFTER) | pl.col("right").str.contains(AGE_AFTER)).alias("who"),
             (pl.col("right").str.contains(SPEECH_AFTER) | pl.col("left").str.contains(SPEECH_BEFORE))
             .alias("speech_near"),
-            pl.col("text").str.count_matches(TOKEN).alias("n_tokens"),
-            place_or_date(pl.col("text")).alias("place"),
+            per_distinct("text", lambda text: text.str.count_matches(TOKEN)).alias("n_tokens"),
         )
         .with_columns(
             role.alias("role"),
@@ -228,13 +241,15 @@ def describe_candidates(candidates: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def confirm_people(names: pl.LazyFrame, registry_names: pl.LazyFrame) -> pl.LazyFrame:
-    """Keep name runs that are people: evidence in context, or a name confirmed in the article or registry."""
-    plausible = ~pl.col("place") & ~(pl.col("org_name") & ~pl.col("person_org"))
+    """Keep name runs that are people: evidence in context, or a name confirmed in the article or registry.
+
+    Place and calendar words are gone already (`name_candidates`).
+    """
+    plausible = ~(pl.col("org_name") & ~pl.col("person_org"))
     sure = pl.col("evidence") & plausible & (pl.col("n_tokens") >= 2)
-    keyed = names.with_columns(
-        fold_name(pl.col("text")).alias("key"),
-        fold_name(pl.col("text")).str.extract(r"(\S+)$", 1).alias("last_key"),
-        fold_name(pl.col("text")).str.extract(r"^(\S+)", 1).alias("first_key"),
+    keyed = names.with_columns(per_distinct("text", fold_name).alias("key")).with_columns(
+        pl.col("key").str.extract(r"(\S+)$", 1).alias("last_key"),
+        pl.col("key").str.extract(r"^(\S+)", 1).alias("first_key"),
     )
     # the article's sure names, their surnames and given names, listed on each of its rows (a
     # window, not a self-join: the optimizer would plan and run the candidates twice)
@@ -385,7 +400,13 @@ class Person:
     @classmethod
     def of(cls, name: str, role: str | None = None) -> "Person":
         """Person from a name as written and an optional role text."""
-        return cls(name=name, tokens=tuple(fold(name).split()), roles=role_keys(role))
+        return cls(name=name, tokens=name_tokens(name), roles=role_keys(role))
+
+
+@lru_cache(maxsize=65536)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Folded tokens of a name as written (`Person.tokens`), memoized: articles repeat their names."""
+    return tuple(fold(name).split())
 
 
 @lru_cache(maxsize=1 << 18)
@@ -481,6 +502,8 @@ class ArticleLinks:
 
     def inside_quote(self, pos: int) -> bool:
         """True when `pos` falls inside a direct quote."""
+        if not self.spans:
+            return False
         i = bisect.bisect_right(self.spans, (pos, float("inf"))) - 1
         return i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]
 
@@ -500,20 +523,24 @@ class ArticleLinks:
 LINK_PREFERENCE = {"exact": 0, "surname": 1, "phonetic": 2, "fuzzy": 3, "role": 4}
 
 
-def link_full_names(links: ArticleLinks, cands: list[Candidate]) -> None:
+def link_full_names(links: ArticleLinks, names: list[Candidate]) -> None:
     """Full names anywhere in the article become its people; spelling variants join the first spelling."""
     # a repeated spelling is an exact match, and no two of these people share their tokens
     by_tokens: dict[tuple[str, ...], Person] = {}
-    for c in cands:
-        if c.kind != "name" or c.n_tokens < 2:
+    # the full names so far with what a match needs: the same tokens reordered or similar surnames
+    # (which start alike), so other names are never compared
+    full: list[tuple[Person, tuple[str, ...], str]] = []
+    for c in names:
+        if c.n_tokens < 2:
             continue
-        p = Person.of(c.text, c.role)
-        if (same := by_tokens.get(p.tokens)) is not None:
+        if (same := by_tokens.get(name_tokens(c.text))) is not None:
             links.add(c, same, "exact")
             continue
+        p = Person.of(c.text, c.role)
+        bag, initial = tuple(sorted(p.tokens)), surname_initial(p.tokens)
         found = [
-            (q, how) for q in links.people
-            if len(q.tokens) >= 2 and (how := match_people(p, q)) in ("exact", "phonetic", "fuzzy")
+            (q, how) for q, q_bag, q_initial in full
+            if (q_initial == initial or q_bag == bag) and (how := full_name_link(p, q))
         ]
         if found:
             person, how = min(found, key=lambda f: LINK_PREFERENCE[f[1]])
@@ -523,36 +550,73 @@ def link_full_names(links: ArticleLinks, cands: list[Candidate]) -> None:
             links.add(c, p, "exact")
             if len(p.tokens) >= 2:
                 by_tokens[p.tokens] = p
+                full.append((p, bag, initial))
 
 
-def link_bare_names(links: ArticleLinks, cands: list[Candidate]) -> None:
+def surname_initial(tokens: tuple[str, ...]) -> str:
+    """First letter of the last token, R as L: `surname_link` only links surnames that agree on it."""
+    return rl(tokens[-1][0]) if tokens else ""
+
+
+def full_name_link(p: Person, q: Person) -> str | None:
+    """`match_people` of two full names when only 'exact', 'phonetic' or 'fuzzy' counts (not 'role')."""
+    if len(p.tokens) < 2 or p.tokens == q.tokens:
+        how = match_people(p, q)
+        return how if how in ("exact", "phonetic", "fuzzy") else None
+    reordered, spelled, _ = full_names_link(p.tokens, q.tokens)
+    if reordered:
+        return "fuzzy"
+    return spelled if spelled and not roles_conflict(p.roles, q.roles) else None
+
+
+def bare_name_links(p: Person, people: list[Person]) -> list[tuple[Person, str]]:
+    """`match_people` of a bare name against each person; without a role only the same token can match."""
+    if len(p.tokens) != 1:
+        return [(q, how) for q in people if (how := match_people(p, q))]
+    token = p.tokens[0]
+    if p.roles:  # the same token, or a similar surname (`surname_link`: it starts alike)
+        initial = surname_initial(p.tokens)
+        return [
+            (q, how) for q in people
+            if q.tokens and (token in (q.tokens[0], q.tokens[-1]) or rl(q.tokens[-1][0]) == initial)
+            and (how := match_people(p, q))
+        ]
+    return [
+        (q, "exact" if len(q.tokens) == 1 else "surname") for q in people
+        if q.tokens and token in (q.tokens[0], q.tokens[-1])
+    ]
+
+
+def link_bare_names(links: ArticleLinks, names: list[Candidate]) -> None:
     """A surname (or a misspelt one with a shared role) joins a full name, else is a person of its own."""
     # a repeated surname meets the same people as before until someone joins or gains a role
     seen: dict[tuple, list[tuple[Person, str]]] = {}
-    for c in cands:
-        if c.kind != "name" or c.n_tokens >= 2:
+    for c in names:
+        if c.n_tokens >= 2:
             continue
-        p = Person.of(c.text, c.role)
-        state = (p.tokens, c.role, len(links.people), links.role_changes)
+        state = (name_tokens(c.text), c.role, len(links.people), links.role_changes)
         if (found := seen.get(state)) is None:
-            found = seen[state] = [(q, how) for q in links.people if (how := match_people(p, q))]
-        if not found:
-            links.people.append(p)
-            links.add(c, p, "exact")
-            continue
+            p = Person.of(c.text, c.role)
+            found = seen[state] = bare_name_links(p, links.people)
+            if not found:
+                links.people.append(p)
+                links.add(c, p, "exact")
+                continue
         same_spelling = [f for f in found if f[1] in ("exact", "surname")] or found
-        # several fit: prefer a shared role, then the person named most recently
-        fit = max(same_spelling, key=lambda f: (specific_overlap(p.roles, f[0].roles), f[0].last_seen))
-        person, how = fit
+        if len(same_spelling) == 1:
+            person, how = same_spelling[0]
+        else:  # several fit: prefer a shared role, then the person named most recently
+            roles = role_keys(c.role)
+            person, how = max(same_spelling, key=lambda f: (specific_overlap(roles, f[0].roles), f[0].last_seen))
         links.add(c, person, how)
 
 
-def link_roles(links: ArticleLinks, cands: list[Candidate]) -> None:
+def link_roles(links: ArticleLinks, roles: list[Candidate]) -> None:
     """'the CEO' names the one person of the article with that role (not right after a name: apposition)."""
+    if not roles:
+        return
     name_ends = {m.cand.end_char for m in links.out}
-    for c in cands:
-        if c.kind != "role":
-            continue
+    for c in roles:
         start = c.start_char
         if any(end in name_ends and links.body[end:start].strip() == "," for end in range(start - 3, start)):
             continue  # "Howard Lutnick, the U.S. Secretary of Commerce": the name already says who
@@ -562,15 +626,17 @@ def link_roles(links: ArticleLinks, cands: list[Candidate]) -> None:
             links.add(c, fits[0], "role")
 
 
-def resolve_pronouns(links: ArticleLinks, cands: list[Candidate]) -> None:
+def resolve_pronouns(links: ArticleLinks, pronouns: list[Candidate]) -> None:
     """he/she outside quotes -> the latest salient person of the same (or unknown) gender: a subject,
     not a possessive ("Trump's plan"), an object ("met Trump") or an organisation ("Trump administration")."""
+    if not pronouns:
+        return
     history = sorted((m for m in links.out if not links.inside_quote(m.cand.start_char)),
                      key=lambda m: m.cand.start_char)
     starts = [m.cand.start_char for m in history]
-    for c in cands:
+    for c in pronouns:
         start = c.start_char
-        if c.kind != "pronoun" or links.inside_quote(start):
+        if links.inside_quote(start):
             continue
         floor = paragraph_floor(links.body, start, PARAGRAPH_WINDOW)
         gender = "f" if c.text.lower() == "she" else "m"
@@ -603,9 +669,13 @@ def link_article(body: str, cands: list[Candidate], spans: list[tuple[int, int]]
     mention: start_char, end_char, mention_text, local_name, role, resolution.
     """
     links = ArticleLinks(body, spans)
-    cands = sorted(cands, key=lambda c: c.start_char)
-    for step in (link_full_names, link_bare_names, link_roles, resolve_pronouns):
-        step(links, cands)
+    by_kind: dict[str, list[Candidate]] = {"name": [], "role": [], "pronoun": []}
+    for c in sorted(cands, key=lambda c: c.start_char):
+        by_kind[c.kind].append(c)
+    link_full_names(links, by_kind["name"])
+    link_bare_names(links, by_kind["name"])
+    link_roles(links, by_kind["role"])
+    resolve_pronouns(links, by_kind["pronoun"])
     names = {id(p): display_name(p) for p in links.people}
     rows, seen = [], set()
     for m in sorted(links.out, key=lambda m: m.cand.start_char):
