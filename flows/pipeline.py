@@ -201,6 +201,18 @@ def extract_articles(new_files: pl.DataFrame, registry: pl.DataFrame | None, spi
     return done
 
 
+def extract_in_parallel(new_files: pl.DataFrame, registry: pl.DataFrame | None, extracted: Path, workers: int,
+                        batch_files: int) -> None:
+    """Deal the new files out to `workers` extraction tasks and wait for all of them."""
+    shares = [new_files] if workers <= 1 else [new_files.gather(range(i, new_files.height, workers))
+                                               for i in range(workers)]
+    parts = [extract_articles.submit(share, registry, extracted / f"part-{i}", batch_files)
+             for i, share in enumerate(shares)]
+    wait(parts)
+    for part in parts:
+        part.result()  # raises the first failure
+
+
 @task(cache_policy=NO_CACHE)
 def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids: pl.Series,
                                registry: pl.DataFrame | None, resolved: Path, batch_articles: int) -> pl.DataFrame:
@@ -211,9 +223,8 @@ def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids:
         names = people.person_names(mentions.lazy(), registry=lazy(registry)).collect()
         articles = work.frame("SELECT article_id, source_name, published_date FROM articles ORDER BY article_id")
         tables = stages.people_tables(mentions.lazy(), names.lazy(), articles.lazy())
-        whole = dict(zip(tables, pl.collect_all(tables.values()), strict=True))
-        del mentions
-        workspace.spill(resolved, 0, {t: whole[t] for t in ("people", "person_aliases")})
+        workspace.spill(resolved, 0, dict(zip(tables, pl.collect_all(tables.values()), strict=True)))
+        del mentions, tables  # canonical mentions are written whole, in article order: not kept in memory
         columns = ", ".join(stages.STORY_COLUMNS)
         stories = stages.story_links(work.frame(f"SELECT {columns} FROM events").lazy(), names.lazy()).collect()
         keys = pl.concat([paragraph_keys(batch["articles"].lazy()).collect()
@@ -223,8 +234,6 @@ def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids:
                                                                      "events"))):
             final = stages.resolve_batch({t: f.lazy() for t, f in batch.items()}, names.lazy(),
                                          duplicates.lazy(), stories.lazy())
-            final["mentions"] = whole["mentions"].lazy().join(
-                batch["articles"].lazy().select("article_id"), on="article_id", how="semi", maintain_order="left")
             workspace.spill(resolved, number, dict(zip(final, pl.collect_all(final.values()), strict=True)))
     return articles.select("article_id", "source_name")
 
@@ -388,12 +397,9 @@ def wirehouse_flow(
                 published = previous.articles
             else:
                 with summary.timed("extract"):
-                    shares = [plan.new_files.gather(range(i, plan.new_files.height, workers))
-                              for i in range(max(1, workers))]
-                    parts = [extract_articles.submit(share, known_people, extracted / f"part-{i}", batch_files)
-                             for i, share in enumerate(shares)]
-                    wait(parts)
-                    [part.result() for part in parts]
+                    extract_in_parallel(plan.new_files, known_people, extracted, workers, batch_files)
+                # the texts are in the spilled batches now: free them before the cross-article steps
+                plan.new_files, inputs.files = plan.new_files.drop("text"), inputs.files.drop("text")
                 with summary.timed("resolve"):
                     published = resolve_people_and_stories(
                         extracted, previous.path, plan.kept_article_ids, known_people, resolved, batch_articles)

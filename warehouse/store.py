@@ -31,7 +31,7 @@ TABLES = (
 
 
 MEMORY_LIMIT_ENV = "WIREHOUSE_DUCKDB_MEMORY"
-DEFAULT_MEMORY_LIMIT = "512MB"  # DuckDB spills beyond this, so a run's memory does not grow with the warehouse
+DEFAULT_MEMORY_LIMIT = "256MB"  # DuckDB spills beyond this, so a run's memory does not grow with the warehouse
 
 
 class WarehouseBusy(RuntimeError):
