@@ -26,8 +26,9 @@ from great_expectations.data_context.types.base import (
 )
 
 from expectations import articles, docs, events, people, quotes
-from expectations.base import Check, CheckContext, SuiteSpec, in_other
+from expectations.base import Check, CheckContext, SuiteSpec
 from expectations.people import allow_pairs
+from warehouse.store import QUARANTINE_ROW_SCHEMA
 
 SUITES: tuple[SuiteSpec, ...] = (
     articles.SUITE, quotes.SUITE, people.SUITE, people.ALIASES_SUITE, events.SUITE,
@@ -41,10 +42,7 @@ RECORD_SCHEMA = {
     "suite": pl.String, "expectation": pl.String, "severity": pl.String, "success": pl.Boolean,
     "unexpected_count": pl.Int64, "unexpected_sample": pl.String,
 }
-QUARANTINE_SCHEMA = {
-    "source_name": pl.String, "reason": pl.String, "detail": pl.String, "table_name": pl.String,
-    "row_key": pl.String,
-}
+QUARANTINE_SCHEMA = QUARANTINE_ROW_SCHEMA
 
 
 @dataclass
@@ -62,6 +60,16 @@ class ValidationOutcome:
     def rejected_quarantine(self) -> pl.DataFrame:
         """The rejected rows as `quarantine` rows: source_name, reason, detail, table_name, row_key."""
         return self.quarantine
+
+    def refused_keys(self, children: Iterable[str]) -> list[tuple[str, pl.DataFrame]]:
+        """(table, key columns) of every row to drop: the rejected rows, and the rows of the `children`
+        tables that belong to a rejected article."""
+        keys = {s.table: list(s.key) for s in SUITES}
+        refused = [(t, rows.select(keys[t]).unique()) for t, rows in self.rejected_rows.items() if rows.height]
+        articles = self.rejected_rows.get("articles")
+        if articles is not None and articles.height:
+            refused += [(t, articles.select("article_id").unique()) for t in children if t != "articles"]
+        return refused
 
 
 @dataclass
@@ -282,20 +290,11 @@ def validate_tables(tables: dict[str, pl.DataFrame], run_date: date, docs_dir: P
 
 def apply_rejections(tables: dict[str, pl.DataFrame], outcome: ValidationOutcome) -> dict[str, pl.DataFrame]:
     """The tables without the rejected rows, nor rows of other tables pointing at a rejected article."""
-    keys = {s.table: s.key for s in SUITES}
+    children = [name for name, frame in tables.items() if "article_id" in frame.columns]
     out = dict(tables)
-    for table, rows in outcome.rejected_rows.items():
-        if table not in out or rows.height == 0:
-            continue
-        key = list(keys[table])
-        out[table] = (out[table].with_row_index(ROW)
-                      .join(rows.select(key).unique(), on=key, how="anti", nulls_equal=False)
-                      .sort(ROW).drop(ROW))
-    dropped_articles = outcome.rejected_rows.get("articles")
-    if dropped_articles is not None and dropped_articles.height:
-        for name, frame in out.items():
-            if name != "articles" and "article_id" in frame.columns:
-                out[name] = frame.filter(~in_other("article_id", dropped_articles["article_id"]))
+    for table, keys in outcome.refused_keys(children):
+        if table in out:
+            out[table] = out[table].join(keys, on=keys.columns, how="anti", maintain_order="left")
     return out
 
 

@@ -111,14 +111,14 @@ class ChangePlan:
 
 @dataclass
 class Validated:
-    """The outcome of the checks: publish or not, the rows refused (keys per table), the per-expectation
-    records."""
+    """The outcome of the checks: publish or not, the rows to drop ((table, key columns) pairs), their
+    quarantine rows, and the per-expectation records (None when there was nothing to check)."""
 
     success: bool
     critical_failures: list[str]
-    rejected_keys: dict[str, pl.DataFrame]
+    refused: list[tuple[str, pl.DataFrame]]
     rejected: pl.DataFrame
-    records: pl.DataFrame
+    records: pl.DataFrame | None
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -139,13 +139,9 @@ def read_previous(warehouse: Path, full_refresh: bool) -> Previous:
             "source_name": pl.String, "content_hash": pl.String, "size_bytes": pl.Int64,
             "mtime": pl.Datetime("us"), "status": pl.String})),
         articles=articles.get("articles", pl.DataFrame(schema={"article_id": pl.String, "source_name": pl.String})),
-        quarantine=found.get("quarantine", pl.DataFrame(schema={**QUARANTINE_COLUMNS, "run_id": pl.String})),
+        quarantine=found.get("quarantine", pl.DataFrame(schema={**store.QUARANTINE_ROW_SCHEMA, "run_id": pl.String})),
         validations=found.get("validations"),
     )
-
-
-QUARANTINE_COLUMNS = {"source_name": pl.String, "reason": pl.String, "detail": pl.String, "table_name": pl.String,
-                      "row_key": pl.String}
 
 
 def known_files(previous: Previous) -> pl.DataFrame:
@@ -256,25 +252,20 @@ def validate(resolved: Path, run_date: date, docs_dir: Path) -> Validated:
     """Run every Great Expectations suite on the resolved tables, one spilled batch of articles at a time,
     and build the Data Docs; refused rows are only named here, `load_warehouse` leaves them out."""
     if not any(workspace.spilled_rows(resolved, table) for table in ("articles", "people", "person_aliases")):
-        return Validated(True, [], {}, pl.DataFrame(schema=QUARANTINE_COLUMNS), pl.DataFrame())  # nothing to check
-    batches = workspace.spilled_batches(resolved, ("articles", "quotes", "events"))
-    people_tables = next(workspace.spilled_batches(resolved, ("people", "person_aliases")))
+        return Validated(True, [], [], pl.DataFrame(schema=store.QUARANTINE_ROW_SCHEMA), None)  # nothing to check
     import expectations  # Great Expectations takes seconds to import: only runs that validate pay for it
 
     session = expectations.ValidationSession(run_date, docs_dir)
-    keys = {spec.table: list(spec.key) for spec in expectations.SUITES}
-    rejected: dict[str, list[pl.DataFrame]] = {}
-    for table, rows in session.check(people_tables).items():
-        rejected.setdefault(table, []).append(rows.select(keys[table]))
-    for batch in batches:
-        for table, rows in session.check(batch | people_tables, only=batch).items():
-            rejected.setdefault(table, []).append(rows.select(keys[table]))
+    people_tables = next(workspace.spilled_batches(resolved, ("people", "person_aliases")))
+    session.check(people_tables)
+    for batch in workspace.spilled_batches(resolved, ("articles", "quotes", "events")):
+        session.check(batch | people_tables, only=batch)
     outcome = session.finish()
     create_markdown_artifact(markdown=expectations.summary_markdown(outcome), key="validation-summary")
     return Validated(
         success=outcome.success,
         critical_failures=outcome.critical_failures,
-        rejected_keys={t: pl.concat(parts) for t, parts in rejected.items()},
+        refused=outcome.refused_keys(stages.PER_ARTICLE_TABLES),
         rejected=outcome.rejected_quarantine(),
         records=outcome.records,
     )
@@ -292,15 +283,6 @@ def load_warehouse(staging: Path, resolved: Path | None, tables: dict[str, pl.Da
 def publish(staging: Path, warehouse: Path) -> None:
     """Swap the staging file in atomically."""
     store.publish(staging, warehouse)
-
-
-def refused_rows(rejected_keys: dict[str, pl.DataFrame]) -> list[tuple[str, pl.DataFrame]]:
-    """(table, key columns) of the rows to delete: the refused rows, and every row of a refused article."""
-    refused = list(rejected_keys.items())
-    articles = rejected_keys.get("articles")
-    if articles is not None and articles.height:
-        refused += [(table, articles) for table in stages.PER_ARTICLE_TABLES if table != "articles"]
-    return refused
 
 
 def file_accounting(files: pl.DataFrame, quarantine: pl.DataFrame, removed: pl.DataFrame,
@@ -413,15 +395,15 @@ def wirehouse_flow(
                     record_run(target, summary)
                     logger.error("%s; the previous warehouse is kept unchanged", summary.message)
                     return summary
-                refused = refused_rows(outcome.rejected_keys)
-                if "articles" in outcome.rejected_keys:
-                    published = published.join(outcome.rejected_keys["articles"], on="article_id", how="anti")
+                refused = outcome.refused
+                for table, keys in refused:
+                    if table == "articles":
+                        published = published.join(keys, on="article_id", how="anti")
                 quarantine = pl.concat([quarantine, outcome.rejected], how="diagonal_relaxed")
-                records = outcome.records.with_columns(pl.lit(summary.run_id).alias("run_id"))
-                tables["validations"] = pl.concat(
-                    [frame for frame in (previous.validations, records) if frame is not None and frame.height],
-                    how="diagonal_relaxed",
-                ) if records.height or previous.validations is not None else records
+                history = [previous.validations, None if outcome.records is None else
+                           outcome.records.with_columns(pl.lit(summary.run_id).alias("run_id"))]
+                if any(frame is not None for frame in history):
+                    tables["validations"] = pl.concat([f for f in history if f is not None], how="diagonal_relaxed")
 
             tables["article_sources"] = article_sources(published, quarantine)
             tables["file_state"] = file_accounting(inputs.current(), quarantine, plan.removed,

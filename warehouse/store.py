@@ -30,6 +30,12 @@ TABLES = (
 )
 
 
+QUARANTINE_ROW_SCHEMA = {
+    "source_name": pl.String, "reason": pl.String, "detail": pl.String, "table_name": pl.String,
+    "row_key": pl.String,
+}
+"""Columns of a `quarantine` row before the run stamps its run_id: what ingest and the checks refuse."""
+
 MEMORY_LIMIT_ENV = "WIREHOUSE_DUCKDB_MEMORY"
 DEFAULT_MEMORY_LIMIT = "256MB"  # DuckDB spills beyond this, so a run's memory does not grow with the warehouse
 
