@@ -190,6 +190,7 @@ def extract_articles(new_files: pl.DataFrame, registry: pl.DataFrame | None, spi
         mentions = people.extract_mentions(articles.lazy(), registry=lazy(registry)).collect()
         temporal = extract_temporal_expressions(articles.lazy()).collect()
         lazies = stages.extract_per_article(articles.lazy(), mentions.lazy(), temporal.lazy())
+        lazies["paragraph_keys"] = paragraph_keys(articles.lazy())  # for re-post linking, without the bodies
         workspace.spill(spill_dir, number, dict(zip(lazies, pl.collect_all(lazies.values()), strict=True)))
         done += batch.height
         if len(batches) > 1:
@@ -217,20 +218,20 @@ def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids:
     with workspace.workspace(extracted, stages.PER_ARTICLE_TABLES, previous, kept_ids) as work:
         mentions = work.frame("SELECT * FROM mentions ORDER BY article_id, start_char")
         names = people.person_names(mentions.lazy(), registry=lazy(registry)).collect()
+        del mentions  # the batches below read them again, a batch at a time
         articles = work.frame("SELECT article_id, source_name, published_date FROM articles ORDER BY article_id")
-        tables = stages.people_tables(mentions.lazy(), names.lazy(), articles.lazy())
-        workspace.spill(resolved, 0, dict(zip(tables, pl.collect_all(tables.values()), strict=True)))
-        del mentions, tables  # canonical mentions are written whole, in article order: not kept in memory
         columns = ", ".join(stages.STORY_COLUMNS)
         stories = stages.story_links(work.frame(f"SELECT {columns} FROM events").lazy(), names.lazy()).collect()
-        keys = pl.concat([paragraph_keys(batch["articles"].lazy()).collect()
-                          for batch in work.batches(batch_articles, ("articles",))])
+        kept_keys = [paragraph_keys(batch["articles"].lazy()).collect()
+                     for batch in work.kept_batches(batch_articles, ("articles",))]
+        keys = pl.concat([pl.read_parquet(extracted / "*" / "paragraph_keys" / "*.parquet"), *kept_keys])
         duplicates = near_duplicate_links(keys.lazy(), articles.lazy().select("article_id", "source_name")).collect()
-        for number, batch in enumerate(work.batches(batch_articles, ("articles", "quotes", "temporal_expressions",
-                                                                     "events"))):
+        for number, batch in enumerate(work.batches(batch_articles, stages.PER_ARTICLE_TABLES)):
             final = stages.resolve_batch({t: f.lazy() for t, f in batch.items()}, names.lazy(),
                                          duplicates.lazy(), stories.lazy())
             workspace.spill(resolved, number, dict(zip(final, pl.collect_all(final.values()), strict=True)))
+    tables = stages.people_tables(pl.scan_parquet(resolved / "mentions" / "*.parquet"), articles.lazy())
+    workspace.spill(resolved, 0, dict(zip(tables, pl.collect_all(tables.values(), engine="streaming"), strict=True)))
     return articles.select("article_id", "source_name")
 
 
@@ -248,8 +249,8 @@ def lazy(frame: pl.DataFrame | None) -> pl.LazyFrame | None:
 
 
 @task(cache_policy=NO_CACHE)
-def validate(resolved: Path, run_date: date, docs_dir: Path) -> Validated:
-    """Run every Great Expectations suite on the resolved tables, one spilled batch of articles at a time,
+def validate(resolved: Path, run_date: date, docs_dir: Path, batch_articles: int) -> Validated:
+    """Run every Great Expectations suite on the resolved tables, about `batch_articles` articles at a time,
     and build the Data Docs; refused rows are only named here, `load_warehouse` leaves them out."""
     if not any(workspace.spilled_rows(resolved, table) for table in ("articles", "people", "person_aliases")):
         return Validated(True, [], [], pl.DataFrame(schema=store.QUARANTINE_ROW_SCHEMA), None)  # nothing to check
@@ -258,7 +259,8 @@ def validate(resolved: Path, run_date: date, docs_dir: Path) -> Validated:
     session = expectations.ValidationSession(run_date, docs_dir)
     people_tables = next(workspace.spilled_batches(resolved, ("people", "person_aliases")))
     session.check(people_tables)
-    for batch in workspace.spilled_batches(resolved, ("articles", "quotes", "events")):
+    batches = workspace.spilled_batches(resolved, ("articles", "quotes", "events"))
+    for batch in workspace.grouped(batches, batch_articles):  # GX costs about a second per batch
         session.check(batch | people_tables, only=batch)
     outcome = session.finish()
     create_markdown_artifact(markdown=expectations.summary_markdown(outcome), key="validation-summary")
@@ -386,7 +388,7 @@ def wirehouse_flow(
                     published = resolve_people_and_stories(
                         extracted, previous.path, plan.kept_article_ids, known_people, resolved, batch_articles)
                 with summary.timed("validate"):
-                    outcome = validate(resolved, summary.started_at.date(), sidecar(target, ".docs"))
+                    outcome = validate(resolved, summary.started_at.date(), sidecar(target, ".docs"), batch_articles)
                 summary.validation_success = outcome.success
                 if not outcome.success:
                     summary.status = "failed"

@@ -3,9 +3,10 @@
 `extract_per_article` reads each new or changed article on its own: its fields and publication
 date, person mentions resolved within the article, quotes and events attributed to the article's
 own spelling of each person, and dated expressions. The cross-article step then works on every
-article of the warehouse: `people_tables`, `story_links` and `near_duplicate_links` compute small
-maps over all articles (canonical people, story ids, re-posted copies), and `resolve_batch` applies
-them to one batch of articles at a time, so the big tables never need to be in memory at once.
+article of the warehouse: `people.person_names`, `story_links` and `near_duplicate_links` compute small
+maps over all articles (canonical names, story ids, re-posted copies), `resolve_batch` applies them to
+one batch of articles at a time, so the big tables never need to be in memory at once, and
+`people_tables` sums the resolved mentions up into people and their aliases.
 `resolve_across_articles` does both on frames that fit in memory. Re-resolving rows that were
 already resolved gives the same answer, so an incremental run equals a full rebuild.
 """
@@ -61,14 +62,12 @@ def canonical_actors(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def people_tables(mentions: pl.LazyFrame, names: pl.LazyFrame, articles: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
-    """Every mention + `people.person_names` + articles(article_id, published_date) -> canonical mentions,
-    people and person_aliases."""
-    canonical = people.canonical_mentions(mentions, names)
+def people_tables(mentions: pl.LazyFrame, articles: pl.LazyFrame) -> dict[str, pl.LazyFrame]:
+    """Canonical mentions of every article (`resolve_batch`) + articles(article_id, published_date) -> people
+    and person_aliases."""
     return {
-        "mentions": canonical,
-        "people": people.build_people(canonical, articles),
-        "person_aliases": people.build_person_aliases(canonical),
+        "people": people.build_people(mentions, articles),
+        "person_aliases": people.build_person_aliases(mentions),
     }
 
 
@@ -89,6 +88,7 @@ def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, dup
     events = per_article["events"]
     return {
         "articles": per_article["articles"].join(duplicates, on="article_id", how="left", maintain_order="left"),
+        "mentions": people.canonical_mentions(per_article["mentions"], names),
         "quotes": people.canonical_quotes(per_article["quotes"], names),
         "temporal_expressions": per_article["temporal_expressions"],
         "events": events.pipe(canonical_actors, names).drop("story_event_id")
@@ -103,4 +103,4 @@ def resolve_across_articles(per_article: dict[str, pl.LazyFrame], names: pl.Lazy
     articles = per_article["articles"]
     duplicates = near_duplicate_links(paragraph_keys(articles), articles.select("article_id", "source_name"))
     resolved = resolve_batch(per_article, names, duplicates, story_links(per_article["events"], names))
-    return resolved | people_tables(per_article["mentions"], names, articles)
+    return resolved | people_tables(resolved["mentions"], articles)
