@@ -50,6 +50,8 @@ UNCHANGED_SCHEMA = pl.Schema(
 # A suffix counts as an extension only if it looks like one: 'notes.txt' yes, 'Dr. Who' or 'v1.2' no.
 _EXTENSION = re.compile(r"(?<=.)\.[A-Za-z][A-Za-z0-9]{0,9}\Z")
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+# Texts move from Python strings into a frame this many files at a time: Python's copies stay few.
+_FRAME_ROWS = 1000
 # Reads after the first one (only for a file that grew since its fstat) ask for this much at a time.
 _CHUNK_BYTES = 1 << 20
 
@@ -127,6 +129,7 @@ def _read(
         raise NotADirectoryError(f"input folder does not exist or is not a folder: {root}")
     allowed = normalize_extensions(extensions)
     loaded: list[LoadedFile] = []
+    loaded_frames: list[pl.DataFrame] = []
     unchanged: list[UnchangedFile] = []
     quarantined: list[tuple[str, str, str]] = []
     first_by_hash: dict[str, str] = {}
@@ -141,8 +144,11 @@ def _read(
                 unchanged.append(row)
             else:
                 loaded.append(row)
+                if len(loaded) == _FRAME_ROWS:
+                    loaded_frames.append(_frame(loaded, FILES_SCHEMA))
+                    loaded = []
     return (
-        _frame(loaded, FILES_SCHEMA),
+        pl.concat([*loaded_frames, _frame(loaded, FILES_SCHEMA)]),
         pl.DataFrame(quarantined, schema=QUARANTINE_SCHEMA, orient="row"),
         _frame(unchanged, UNCHANGED_SCHEMA),
     )

@@ -549,3 +549,14 @@ def test_duplicates_between_changed_and_unchanged_files(tmp_path):
     full_files, full_quarantine = read_folder(tmp_path)
     assert full_quarantine.equals(quarantine)
     assert full_files["source_name"].to_list() == ["a_new.txt", "b_old.txt"]
+
+
+def test_files_moved_into_the_frame_a_few_at_a_time_give_the_same_frames(hostile, monkeypatch):
+    import ingest.read
+
+    root, _, _, files, quarantine = hostile
+    monkeypatch.setattr(ingest.read, "_FRAME_ROWS", 2)
+    again_files, again_quarantine = read_folder(root, max_bytes=MAX_BYTES)
+    assert files.height > 2
+    assert again_files.equals(files)
+    assert again_quarantine.equals(quarantine)
