@@ -10,10 +10,14 @@ from transforms.pubdate import find_published_date
 from transforms.temporal import (
     _CASED,
     _FOLDED,
+    _MON,
+    _SOURCES,
     PATTERNS,
     _Body,
     _date_parser,
     _find_literals,
+    _has_future_cue,
+    _literals_of,
     _plain_date,
     extract_temporal_expressions,
     infer_dates,
@@ -246,6 +250,49 @@ def test_regexes_tried_only_at_candidate_starts_find_every_match(body, sample_te
             target = scanned.lower if pattern.lowercase else text
             expected = [m.span() for m in pattern.regex.finditer(target)]
             assert [m.span() for m in scanned.matches(pattern)] == expected, pattern.regex.pattern
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "In May 2024 the board met; last year it did not. On the 3rd they left.",
+        "2025년 7월 15일, 지난해 3월, 今年5月; next Friday",
+        "paſt June and laſt year, thıs March",
+        "nothing dated here at all",
+    ],
+)
+def test_patterns_of_a_body_leave_out_only_patterns_that_cannot_match(body):
+    scanned = _Body(body)
+    for pattern in PATTERNS:
+        if pattern not in scanned.patterns:
+            assert list(scanned.matches(pattern)) == [], pattern.regex.pattern
+
+
+def test_patterns_of_a_body_need_one_of_their_candidate_starts():
+    months = [pattern for pattern in PATTERNS if pattern.cased == _MON]
+    assert not any(pattern in _Body("last year, in 2024").patterns for pattern in months)
+    assert all(pattern in _Body("In May 2024").patterns for pattern in months if "may" in pattern.needles)
+
+
+def test_candidates_are_the_sorted_starts_of_a_source_or_the_days_before_its_months():
+    scanned = _Body("In May 2024 and 3 May, may")
+    assert scanned.candidates(_SOURCES[((), _MON, False)]) == [3, 18]  # 'may' is no month
+    assert scanned.candidates(_SOURCES[((), _MON, True)]) == [15, 16]  # the day '3' (or a 2-digit one)
+    assert scanned.candidates(_SOURCES[(("19", "20"), (), False)]) == [7]
+
+
+def test_a_future_cue_counts_only_in_the_clause_of_the_span():
+    body = 'It will rain; "talks resumed" on May 3. Talks will resume on May 4.'
+    assert not _has_future_cue(body, body.index("May 3"))  # 'will' is in an earlier clause
+    assert _has_future_cue(body, body.index("May 4"))
+    assert _has_future_cue("Talks will resume on May 4", 21)  # no clause end at all
+
+
+def test_literals_of_a_found_text_in_any_case():
+    assert _literals_of("May") == ("may", "May")  # the needle and the month
+    assert _literals_of("MAY") == ("may",)  # not a month name as written
+    assert _literals_of("Monday") == ("Monday",)
+    assert _literals_of("年") == ("年",)
 
 
 def test_batch_literal_search_gives_character_offsets_as_str_find_would(sample_texts):

@@ -41,6 +41,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
+from itertools import chain
+from operator import itemgetter
 
 import polars as pl
 from dateparser.date import DateDataParser
@@ -96,7 +98,7 @@ _FUTURE_CUE = re.compile(
     re.IGNORECASE,
 )
 NEAREST_SLACK_DAYS = 31
-_CLAUSE_END = re.compile(r"[.!?;\n\"“”]")
+_LAST_CLAUSE_END = re.compile(r".*[.!?;\n\"“”]", re.DOTALL)  # a text up to its last clause end
 _PREFIX_WINDOW = 40
 
 
@@ -337,8 +339,8 @@ def _month_of(groups: dict[str, str | None]) -> int | None:
 def _has_future_cue(body: str, start: int) -> bool:
     """Whether the clause just before a span (up to 60 characters) says the event is still to come."""
     window = body[max(0, start - 60) : start]
-    clause_starts = [m.end() for m in _CLAUSE_END.finditer(window)]
-    return bool(_FUTURE_CUE.search(window[clause_starts[-1] if clause_starts else 0 :]))
+    before_clause = _LAST_CLAUSE_END.match(window)
+    return bool(_FUTURE_CUE.search(window[before_clause.end() if before_clause else 0 :]))
 
 
 def _with_prefix(text: _Body, match: re.Match[str], pattern: _Pattern) -> tuple[int, re.Match[str] | None]:
@@ -368,25 +370,27 @@ def _with_prefix(text: _Body, match: re.Match[str], pattern: _Pattern) -> tuple[
 
 def _span(
     text: _Body, start: int, match: re.Match[str], prefix: re.Match[str] | None, pattern: _Pattern
-) -> dict:
-    """One `_SPAN` struct: what the text states from `start` to the core's end, and how to complete it."""
+) -> tuple:
+    """One `_SPAN` row (its fields in order): what the text states from `start` to the core's end, and how
+    to complete it."""
     groups = match.groupdict()
     year, day, weekday = groups.get("y"), groups.get("d"), groups.get("wd")
     season, part = groups.get("season"), groups.get("part") or _group(prefix, "part")
-    return {
-        "expression": text.body[start : match.end()],
-        "start_char": start,
-        "end_char": match.end(),
-        "date_text": groups.get("date"),
-        "year": int(year) if year else None,
-        "month": _month_of(groups),
-        "day": _WEEKDAYS.index(weekday.lower()) + 1 if weekday else int(day) if day else None,
-        "rule": pattern.rule,
-        "shift": pattern.shift,
-        "future": text.has_future_cue(start),
-        "precision": pattern.precision,
-        "part": season.lower().replace("fall", "autumn") if season else part.lower() if part else None,
-    }
+    end = match.end()
+    return (
+        text.body[start:end],
+        start,
+        end,
+        groups.get("date"),
+        int(year) if year else None,
+        _month_of(groups),
+        _WEEKDAYS.index(weekday.lower()) + 1 if weekday else int(day) if day else None,
+        pattern.rule,
+        pattern.shift,
+        text.has_future_cue(start),
+        pattern.precision,
+        season.lower().replace("fall", "autumn") if season else part.lower() if part else None,
+    )
 
 
 def _finditer(regex: re.Pattern[str], text: str, candidates: list[int]) -> Iterator[re.Match[str]]:
@@ -411,13 +415,28 @@ _CASED = sorted(
     | {word for pattern in PATTERNS for word in pattern.starts + pattern.needles if not word.isascii()}
     | {word for word in _CUE_WORDS if not word.isascii()}
 )
+_FOLDED_SET, _CASED_SET = frozenset(_FOLDED), frozenset(_CASED)
 _LOOKED_UP = {*_FOLDED, *_CASED}
 _SEARCHED = sorted({word.lower() if word.isascii() else word for word in _LOOKED_UP})  # each once in any case
-_SOURCES_OF: dict[str, list[int]] = {}  # literal -> the sources it is a candidate start of
-for (_starts, _cased, _), _source in _SOURCES.items():
-    for _literal in _starts + _cased:
-        _SOURCES_OF.setdefault(_literal, []).append(_source)
 _DAY_FIRST = {source for (_, _, day_first), source in _SOURCES.items() if day_first}
+_SOURCE_LITERALS = {source: starts + cased for (starts, cased, _), source in _SOURCES.items()}
+# one bit per literal a pattern needs (a needle or a candidate start), to pick a body's patterns at once
+_BIT = {literal: 1 << bit for bit, literal in enumerate(sorted(_LOOKED_UP))}
+
+
+def _bits(literals: Iterable[str]) -> int:
+    """The `_BIT`s of these literals, or-ed together."""
+    mask = 0
+    for literal in literals:
+        mask |= _BIT.get(literal, 0)
+    return mask
+
+
+# each pattern with the bits of its needles and of its candidate starts (0: none asked for)
+_NEEDED = [
+    (pattern, _bits(pattern.needles), _bits(_SOURCE_LITERALS.get(pattern.source, ())))
+    for pattern in PATTERNS
+]
 # the words just before an offset that may all belong to a prefix (`_Pattern.prefix`), read backwards: its
 # words (a non-ASCII one may be one: case folding) and what separates them
 _PREFIX_WORDS = {word for preposition in PREPOSITIONS.split("|") for word in preposition.split("\\s+")} | {
@@ -437,7 +456,7 @@ Literals = dict[str, list[int]]  # literal -> sorted character offsets in one bo
 def _find_literals(bodies: pl.Series) -> list[Literals]:
     """Where each `_FOLDED` / `_CASED` literal occurs in each body (a NULL body has none): one Aho-Corasick
     pass (polars) instead of a search per literal and body."""
-    body, text = pl.col("body"), pl.col("text")
+    body = pl.col("body")
     options = {"ascii_case_insensitive": True, "overlapping": True}
     hits = (
         bodies.rename("body")
@@ -446,31 +465,29 @@ def _find_literals(bodies: pl.Series) -> list[Literals]:
             body.str.find_many(_SEARCHED, **options).alias("at"),
             body.str.extract_many(_SEARCHED, **options).alias("text"),
         )
-        .with_row_index("row")
-        .explode("at", "text")
-        # the text found is a `_FOLDED` literal in any case and/or a `_CASED` one as written ('May': both)
-        .select(
-            "row",
-            "at",
-            pl.concat_list(
-                pl.when(text.str.to_lowercase().is_in(_FOLDED)).then(text.str.to_lowercase()),
-                pl.when(text.is_in(_CASED)).then(text),
-            ).alias("literal"),
-        )
-        .explode("literal")
-        .drop_nulls("literal")
-        # overlapping matches come in the order of their ends: for one literal, that of their starts
-        .group_by("row", "literal", maintain_order=True)
-        .agg("at")
     )
-    found: list[Literals] = [{} for _ in range(len(bodies))]
-    for row, word, offsets in zip(hits["row"].to_list(), hits["literal"].to_list(), hits["at"].to_list(), strict=True):
-        found[row][word] = offsets
-    for row, text in enumerate(bodies.to_list()):
-        if found[row] and not text.isascii():  # byte offsets -> character offsets
-            chars = _char_offsets(text, [at for offsets in found[row].values() for at in offsets])
-            found[row] = {word: [chars[at] for at in offsets] for word, offsets in found[row].items()}
+    found: list[Literals] = []
+    for text, offsets, words in zip(bodies.to_list(), hits["at"].to_list(), hits["text"].to_list(), strict=True):
+        literals: Literals = {}
+        if offsets and not text.isascii():  # byte offsets -> character offsets
+            offsets = list(map(_char_offsets(text, offsets).__getitem__, offsets))
+        # overlapping matches come in the order of their ends: for one literal, that of their starts
+        for at, word in zip(offsets or (), words or (), strict=True):
+            for literal in _literals_of(word):
+                if literal in literals:
+                    literals[literal].append(at)
+                else:
+                    literals[literal] = [at]
+        found.append(literals)
     return found
+
+
+@cache  # a few case variants of each searched literal
+def _literals_of(text: str) -> tuple[str, ...]:
+    """The literals a text found by `_find_literals` stands for: a `_FOLDED` one in any ASCII case and/or a
+    `_CASED` one as written ('May': both)."""
+    folded = text.lower()
+    return (*([folded] if folded in _FOLDED_SET else []), *([text] if text in _CASED_SET else []))
 
 
 def _char_offsets(text: str, byte_offsets: list[int]) -> dict[int, int]:
@@ -495,6 +512,7 @@ class _Body:
             self.same_offsets and not any(char in body for char in _FOLDS_TO_ASCII)
         )
         self.has: dict[str, bool] = {}  # needle -> in the lower-cased body
+        self.by_source: dict[int, list[int]] = {}  # source -> its `candidates`
 
     @cached_property
     def lower(self) -> str:
@@ -515,16 +533,29 @@ class _Body:
         return False
 
     @cached_property
-    def sources(self) -> list[list[int]]:
-        """Sorted candidate starts of each `_SOURCES` entry: its `starts` and `cased` positions (or the days
-        before its `cased` months)."""
-        found: list[list[int]] = [[] for _ in _SOURCES]
-        for literal, positions in self.at.items():
-            for source in _SOURCES_OF.get(literal, ()):
-                found[source] += positions
-        for source, positions in enumerate(found):
-            if positions:
-                found[source] = sorted(set(self.days_before(positions) if source in _DAY_FIRST else positions))
+    def patterns(self) -> list[_Pattern]:
+        """`PATTERNS` less those `matches` would skip for a missing needle (or, with `by_starts`, a missing
+        candidate start)."""
+        if not self.by_starts:
+            return [pattern for pattern in PATTERNS if self.has_needle(pattern)]
+        mask = _bits(self.at)  # then `has_needle` is `mask & needles`
+        return [
+            pattern for pattern, needles, starts in _NEEDED
+            if (not needles or mask & needles) and (not starts or mask & starts)
+        ]  # fmt: skip
+
+    def candidates(self, source: int) -> list[int]:
+        """Sorted candidate starts of a `_SOURCES` entry: its `starts` and `cased` positions (or the days
+        before its `cased` months), worked out once per body."""
+        if (found := self.by_source.get(source)) is None:
+            runs = [self.at[literal] for literal in _SOURCE_LITERALS[source] if literal in self.at]
+            if source in _DAY_FIRST:
+                found = sorted(set(self.days_before([at for run in runs for at in run])))
+            elif len(runs) == 1:
+                found = runs[0]  # the offsets of one literal: sorted, each once
+            else:
+                found = sorted(set(chain.from_iterable(runs)))
+            self.by_source[source] = found
         return found
 
     @cached_property
@@ -549,7 +580,7 @@ class _Body:
     @cached_property
     def cues(self) -> list[int]:
         """Sorted offsets of the `_CUE_WORDS` (ASCII ones regardless of case)."""
-        return sorted(at for word in _CUE_WORDS for at in self.at.get(word, ()))
+        return sorted(chain.from_iterable([self.at[word] for word in _CUE_WORDS if word in self.at]))
 
     def has_future_cue(self, start: int) -> bool:
         """`_has_future_cue`, without its search where the window holds no cue word."""
@@ -564,10 +595,12 @@ class _Body:
 
         Nothing when the body lacks the pattern's needles (or, tried at candidates, has no candidate).
         """
+        return self.found(pattern) if self.has_needle(pattern) else ()
+
+    def found(self, pattern: _Pattern) -> Iterable[re.Match[str]]:
+        """`matches` of a pattern whose needles the body has (one of `patterns`)."""
         by_candidates = self.by_starts and pattern.source is not None
-        if not self.has_needle(pattern):
-            return ()
-        candidates = self.sources[pattern.source] if by_candidates else None
+        candidates = self.candidates(pattern.source) if by_candidates else None
         if candidates == []:
             return ()
         text, regex = self.body, pattern.regex
@@ -576,33 +609,31 @@ class _Body:
         return regex.finditer(text) if candidates is None else _finditer(regex, text, candidates)
 
 
-def _scan_dates(body: str, literals: Literals | None = None) -> list[dict[str, object]]:
-    """All date expressions of one article body, most specific pattern first, without overlaps."""
+def _scan_dates(body: str, literals: Literals | None = None) -> list[tuple]:
+    """All date expressions of one article body (`_SPAN` rows), most specific pattern first, without
+    overlaps."""
     starts: list[int] = []  # taken spans, sorted and disjoint
     ends: list[int] = []
-    spans: list[dict[str, object]] = []
+    spans: list[tuple] = []
     text = _Body(body, literals)
-
-    def taken(start: int, end: int) -> bool:
-        at = bisect_right(ends, start)
-        return at < len(starts) and starts[at] < end
-
-    for pattern in PATTERNS:
-        for match in text.matches(pattern):
-            end = match.end()
-            if taken(match.start(), end):
+    for pattern in text.patterns:
+        for match in text.found(pattern):
+            core, end = match.span()
+            at = bisect_right(ends, core)  # the first taken span ending after the core's start
+            if at < len(starts) and starts[at] < end:
                 continue
             start, prefix = _with_prefix(text, match, pattern)
             if start < 0 or start == end:
                 continue
-            if taken(start, end):  # the prefix belongs to an earlier span
-                if pattern.needs_preposition:
+            if start < core and (at := bisect_right(ends, start)) < len(starts) and starts[at] < end:
+                if pattern.needs_preposition:  # the prefix belongs to an earlier span
                     continue
-                start, prefix = match.start(), None
+                start, prefix = core, None
             insort(starts, start)
             insort(ends, end)
             spans.append(_span(text, start, match, prefix, pattern))
-    return sorted(spans, key=lambda s: s["start_char"])
+    spans.sort(key=itemgetter(1))
+    return spans
 
 
 @cache
@@ -767,17 +798,17 @@ def _scan_articles(articles: pl.DataFrame) -> pl.DataFrame:
     Built as one flat frame: a list-of-structs column per article costs more than the scan itself.
     """
     rows: list[int] = []
-    spans: list[dict[str, object]] = []
+    spans: list[tuple] = []
     bodies = articles["body"]
     for row, (body, literals) in enumerate(zip(bodies.to_list(), _find_literals(bodies), strict=True)):
         if body is not None:
             found = _scan_dates(body, literals)
             rows += [row] * len(found)
             spans += found
-    return pl.concat(
-        [articles[rows, ["article_id", "published_date"]], pl.DataFrame(spans, schema=_SPAN.to_schema())],
-        how="horizontal",
-    )
+    schema = _SPAN.to_schema()
+    columns = list(zip(*spans, strict=True)) or [()] * len(schema)  # built by column: faster than by row
+    frame = pl.DataFrame(dict(zip(schema, columns, strict=True)), schema=schema)
+    return pl.concat([articles[rows, ["article_id", "published_date"]], frame], how="horizontal")
 
 
 def extract_temporal_expressions(articles: pl.LazyFrame) -> pl.LazyFrame:
@@ -796,11 +827,14 @@ def infer_dates(articles: pl.LazyFrame, temporal: pl.LazyFrame) -> pl.LazyFrame:
     It never fills published_date and ignores a date that is the whole first line of the
     body (a scraped page's display date, not something the article says).
     """
-    first_line = pl.col("body").str.split("\n").list.first().str.strip_chars()
+    first_line = pl.col("body").str.splitn("\n", 2).struct.field("field_0").str.strip_chars()
     on_first_line = pl.col("start_char") < pl.col("_first_line").str.len_chars()
+    undated_first_lines = articles.filter(pl.col("published_date").is_null()).select(
+        "article_id", first_line.alias("_first_line")
+    )  # only undated articles get an inferred date
     latest = (
         temporal.filter((pl.col("precision") == "day") & pl.col("date_value").is_not_null())
-        .join(articles.select("article_id", first_line.alias("_first_line")), on="article_id", how="left")
+        .join(undated_first_lines, on="article_id", how="inner")
         .filter(~(on_first_line & (pl.col("expression") == pl.col("_first_line"))))
         .group_by("article_id")
         .agg(pl.col("date_value").max().alias("_latest"))
