@@ -7,7 +7,16 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from transforms.events import EVENT_COLUMNS, _sentences, extract_events, link_story_events
+from transforms.events import (
+    EVENT_COLUMNS,
+    _mask_column,
+    _orgs_before,
+    _sentence_ends,
+    _sentence_ends_word_by_word,
+    _sentences,
+    extract_events,
+    link_story_events,
+)
 from transforms.pubdate import find_published_date
 from transforms.temporal import extract_temporal_expressions
 
@@ -153,6 +162,52 @@ def test_event_ids_are_sha256_of_article_and_offsets_and_evidence_matches_the_bo
     assert got["event_id"][0] == hashlib.sha256(f"a:{start}:{end}".encode()).hexdigest()[:16]
     assert got.columns == EVENT_COLUMNS
     assert 0 < got["confidence"][0] <= 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The U.S. and Mr. Smith met. Then (Mr. Jones left. Non-U.S. firms sold. Talks ended.",
+        "Wait?! No.. Really. e.g. Something. MRS. Lee came.\n\nNext line. Co.! Done.",
+        'He said "It works. Really." Then "open quote. Still open. Yes.\nNew line" He left. “Curly. In.” Out.',
+        "Closing only” mark. Another. ",
+        "中文。Mr. Smith said。Dr. Who left. 完了！Yes",
+        "",
+    ],
+)
+def test_sentence_ends_leave_abbreviations_to_the_regex_with_the_same_ends(body):
+    assert _sentence_ends(body) == _sentence_ends_word_by_word(body)
+
+
+def test_sentence_ends_skip_abbreviations_and_open_quotes():
+    body = 'Mr. Lee met U.S. officials. "Go. Now," he said. Wait?! Yes.\nEnd'
+    yes = body.index("Yes.") + 4
+    ends = [body.index("officials.") + 10, body.index("said.") + 5, body.index("?!") + 2, yes, yes + 1, len(body)]
+    assert _sentence_ends(body) == ends
+
+
+def test_sentences_strip_what_python_strips():
+    got = _sentences(pl.LazyFrame({"article_id": ["a"], "body": ["\x1c Nvidia sold chips. \x1f\u3000"]})).collect()
+    assert got.select("start_char", "end_char", "evidence").row(0) == (2, 20, "Nvidia sold chips.")
+
+
+def test_mask_column_masks_only_quoted_passages():
+    texts = pl.Series(["a \"b c\" d", "no quotes”", None, "“x” y"])
+    assert _mask_column(texts).to_list() == ["a \"………\" d", "no quotes”", None, "“…” y"]
+
+
+def test_orgs_before_the_verb_are_the_sentence_orgs_less_those_after_it():
+    frame = pl.DataFrame(
+        {
+            "text": ["China and Nvidia sold chips to India.", "The AT&launched Inc unit launched chips in China."],
+            "_verb_at": [21, 15],
+            "_ascii_words": [True, True],
+            "orgs": [["China", "Nvidia", "to India"], ["The AT&launched Inc", "in China"]],
+            "rest_orgs": [["to India"], ["in China"]],
+        }
+    )
+    got = frame.select(_orgs_before(pl.col("text"), pl.col("orgs"), pl.col("rest_orgs")))
+    assert got.to_series().to_list() == [["China", "Nvidia"], []]
 
 
 def test_empty_and_null_bodies_give_no_events():

@@ -6,7 +6,7 @@ dates of actor-less sentences stay in `temporal_expressions`). Actor: a person f
 named before the verb, else an organization or country of a small lexicon named before it,
 else any person, else any organization in the sentence ("to China" is a counterpart, never an
 actor). Everything is a polars regex over the sentence except sentence splitting
-(`_split_sentences`, per article, for Python character offsets and quote masking) and the
+(`_split_bodies`, per article, for Python character offsets and quote state) and the
 sha256 event ids (`_sha16`, per batch).
 """
 
@@ -125,10 +125,36 @@ _SENTENCE_END = re.compile(
 )
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 
-_SENTENCE_SCHEMA = {
-    "article_id": pl.String, "start_char": pl.Int64, "end_char": pl.Int64, "evidence": pl.String,
-    "masked": pl.String,
-}  # fmt: skip
+
+def _not_after_abbreviation() -> str:
+    """Look-behinds that fail right after a word of `_ABBREVIATIONS` (any case) that follows whitespace
+    or the start of the text. Only ASCII letters lower-case to these words' letters ('K', the Kelvin
+    sign, lower-cases to 'k', which none has), so ASCII case classes match what `str.lower` would."""
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(_ABBREVIATIONS):
+        letters = "".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in word)
+        by_length.setdefault(len(word), []).append(letters)
+    return "".join(rf"(?<!(?<!\S)(?:{'|'.join(words)}))" for _, words in sorted(by_length.items()))
+
+
+# _SENTENCE_END for bodies without '。！？', less the '.' that closes an abbreviation: `finditer` consumes
+# a whole run like '?!' or '..', so a match starts only where no [.!?] precedes; a sentence then starts
+# after whitespace (or a newline, or at the text start), so the word before a '.' is the one the
+# look-behinds see. Newlines are found apart, and in a body without '!' or '?' only '.' opens a match:
+# Python's regex engine skips to a literal several times faster than to a character class.
+_AFTER_STOP = (
+    r"(?<![.!?][.!?])" + _not_after_abbreviation() + r"[.!?]*[\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])"
+)
+_PERIOD_END = re.compile(r"\." + _AFTER_STOP)
+_STOP_END = re.compile(r"[.!?]" + _AFTER_STOP)
+_NEWLINE_END = re.compile(r"\n\n*")
+
+_PIECE_SCHEMA = {"article_id": pl.String, "begin": pl.Int64, "piece": pl.String}
+# the characters `str.strip` removes (`str.isspace`); polars' default set lacks '\x1c'-'\x1f'
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 LINK_ROUNDS = 3
 
 
@@ -157,6 +183,42 @@ def _sentence_ends(body: str) -> list[int]:
 
     Newlines always end a sentence; '.', '!' and '?' do unless they close an abbreviation
     ('U.S.') or sit inside an open quotation (for at most MAX_QUOTED_SENTENCE characters).
+    The same ends as `_sentence_ends_word_by_word`, with the abbreviations left to the regex
+    (`_end_candidates`) and, in a body without opening quote marks, no Python per end.
+    """
+    if "。" in body or "！" in body or "？" in body:  # a sentence may start right after one, mid-word
+        return _sentence_ends_word_by_word(body)
+    candidates = _end_candidates(body)
+    if '"' not in body and "“" not in body:
+        candidates.append(len(body))
+        return candidates
+    ends, start, scanned, straight, curly = [], 0, 0, 0, 0
+    for end in candidates:
+        if body[end - 1] != "\n":  # a newline always ends the sentence
+            straight += body.count('"', scanned, end)
+            curly += body.count("“", scanned, end) - body.count("”", scanned, end)
+            scanned = end
+            if (straight % 2 == 1 or curly > 0) and end - start < MAX_QUOTED_SENTENCE:
+                continue
+        ends.append(end)
+        start, scanned, straight, curly = end, end, 0, 0
+    ends.append(len(body))
+    return ends
+
+
+def _end_candidates(body: str) -> list[int]:
+    """Ends of the newline runs and of the '.', '!', '?' runs followed by a capital (or digit) that do
+    not close an abbreviation, in a body without '。！？', in order."""
+    stops = _PERIOD_END if "!" not in body and "?" not in body else _STOP_END
+    ends = [match.end() for match in stops.finditer(body)]
+    ends += [match.end() for match in _NEWLINE_END.finditer(body)]
+    ends.sort()
+    return ends
+
+
+def _sentence_ends_word_by_word(body: str) -> list[int]:
+    """`_sentence_ends` for any body, testing the word before every '.' against `_ABBREVIATIONS`.
+
     Quote marks are counted incrementally (and not at all in a body without any), so a text
     full of unmatched marks stays linear.
     """
@@ -182,34 +244,57 @@ def _sentence_ends(body: str) -> list[int]:
     return ends
 
 
-def _split_sentences(frame: pl.DataFrame) -> pl.DataFrame:
-    """The sentences of every body (a NULL body has none), whitespace-stripped, with Python
-    character offsets and `masked`: every quoted passage's content replaced by '…' (same length),
-    so verbs and names inside quotes are not read as the event.
+def _split_bodies(frame: pl.DataFrame) -> pl.DataFrame:
+    """The pieces of every body between its sentence ends (a NULL body has none), as written, with
+    the Python character offset where each begins.
 
     Built as plain column lists: one tuple or dict per sentence costs more than the split itself.
     """
-    ids, starts, stops, texts, masked = [], [], [], [], []
+    ids, begins, pieces = [], [], []
     for article_id, body in frame.select("article_id", "body").iter_rows():
-        begin = 0
-        for end in _sentence_ends(body) if body is not None else ():
-            text = body[begin:end]
-            stripped = text.strip()
-            if stripped:
-                offset = begin + len(text) - len(text.lstrip())
-                ids.append(article_id)
-                starts.append(offset)
-                stops.append(offset + len(stripped))
-                texts.append(stripped)
-                masked.append(_mask_quoted(stripped))
-            begin = end
-    return pl.DataFrame([ids, starts, stops, texts, masked], schema=_SENTENCE_SCHEMA, orient="col")
+        if body is not None:
+            ends = _sentence_ends(body)
+            starts = [0, *ends[:-1]]
+            ids += [article_id] * len(ends)
+            begins += starts
+            pieces += [body[begin:end] for begin, end in zip(starts, ends, strict=True)]
+    return pl.DataFrame([ids, begins, pieces], schema=_PIECE_SCHEMA, orient="col")
+
+
+def _mask_column(texts: pl.Series) -> pl.Series:
+    """`_mask_quoted` of every text, run in Python only on the texts with an opening quote mark."""
+    quoted = texts.str.contains('["“]').fill_null(False).arg_true()
+    if quoted.len() == 0:
+        return texts
+    return texts.clone().scatter(quoted, [_mask_quoted(text) for text in texts.gather(quoted).to_list()])
 
 
 def _sentences(articles: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per sentence of every body (`_split_sentences`: Python, for character offsets and
-    quote state)."""
-    return articles.select("article_id", "body").map_batches(_split_sentences, schema=_SENTENCE_SCHEMA)
+    """One row per sentence of every body, whitespace-stripped (as `str.strip`), with Python
+    character offsets and `masked`: every quoted passage's content replaced by '…' (same length),
+    so verbs and names inside quotes are not read as the event.
+
+    Only the sentence ends are found in Python (`_split_bodies`, for character offsets and quote state).
+    """
+    piece, evidence = pl.col("piece"), pl.col("evidence")
+    leading = piece.str.len_chars() - piece.str.strip_chars_start(_WHITESPACE).str.len_chars()
+    return (
+        articles.select("article_id", "body")
+        .map_batches(_split_bodies, schema=_PIECE_SCHEMA)
+        .select(
+            "article_id",
+            (pl.col("begin") + leading).alias("start_char"),
+            piece.str.strip_chars(_WHITESPACE).alias("evidence"),
+        )
+        .filter(evidence != "")
+        .select(
+            "article_id",
+            "start_char",
+            (pl.col("start_char") + evidence.str.len_chars()).alias("end_char"),
+            "evidence",
+            evidence.map_batches(_mask_column, return_dtype=pl.String).alias("masked"),
+        )
+    )
 
 
 def _sha16(keys: pl.Series) -> pl.Series:
@@ -292,15 +377,31 @@ def _action(text: pl.Expr, groups: pl.Expr) -> list[pl.Expr]:
     ]
 
 
-def _parties(text: pl.Expr, rest: pl.Expr, before: pl.Expr) -> list[pl.Expr]:
+def _organizations(text: pl.Expr, rest: pl.Expr) -> list[pl.Expr]:
+    """`_orgs` and `_rest_orgs`: the ORG_PATTERN matches in the sentence and after its verb (`rest`)."""
+    return [
+        text.str.extract_all(_regex(ORG_PATTERN)).alias("_orgs"),
+        rest.str.extract_all(_regex(ORG_PATTERN)).alias("_rest_orgs"),
+    ]
+
+
+def _orgs_before(text: pl.Expr, orgs: pl.Expr, rest_orgs: pl.Expr) -> pl.Expr:
+    """The ORG_PATTERN matches before the verb, from the `_organizations` of a sentence: its matches
+    less the last ones, those of `rest`. A lexicon verb is a lower-case word that only a name like
+    'AT&allowed Inc' could run into, so a sentence with a '&' is matched again up to its verb's end."""
+    up_to_verb = pl.when(text.str.contains("&", literal=True)).then(text.str.slice(0, pl.col("_verb_at")))
+    return pl.coalesce(
+        up_to_verb.str.extract_all(_regex(ORG_PATTERN)), orgs.list.head(orgs.list.len() - rest_orgs.list.len())
+    )
+
+
+def _parties(text: pl.Expr, rest: pl.Expr, orgs: pl.Expr, rest_orgs: pl.Expr) -> list[pl.Expr]:
     """Organizations that could act (before the verb, anywhere), the counterpart ('to/with/against
     China') and the location ('in London'), as written (see `_normalize_org`); counterpart and location
-    are looked for after the verb first (`rest`), then anywhere."""
+    are looked for after the verb first (`rest`), then anywhere. `orgs` and `rest_orgs` are the
+    `_organizations` of the sentence."""
     is_counterpart = pl.element().str.contains(_COUNTERPART_PREFIX)
     can_act = ~pl.element().str.contains(rf"^{_INTRODUCED}\s")
-
-    def first_org(part: pl.Expr, keep: pl.Expr) -> pl.Expr:
-        return part.str.extract_all(_regex(ORG_PATTERN)).list.filter(keep).list.first()
 
     def first_place(part: pl.Expr) -> pl.Expr:
         places = part.str.extract_all(_regex(LOCATION_PATTERN)).list.eval(
@@ -309,9 +410,11 @@ def _parties(text: pl.Expr, rest: pl.Expr, before: pl.Expr) -> list[pl.Expr]:
         return places.list.filter(~pl.element().str.contains(_NOT_A_PLACE)).list.first()
 
     return [
-        first_org(before, can_act).alias("_org_before"),
-        first_org(text, can_act).alias("_org"),
-        pl.coalesce(first_org(rest, is_counterpart), first_org(text, is_counterpart)).alias("counterpart"),
+        _orgs_before(text, orgs, rest_orgs).list.filter(can_act).list.first().alias("_org_before"),
+        orgs.list.filter(can_act).list.first().alias("_org"),
+        pl.coalesce(
+            rest_orgs.list.filter(is_counterpart).list.first(), orgs.list.filter(is_counterpart).list.first()
+        ).alias("counterpart"),
         pl.coalesce(first_place(rest), first_place(text)).alias("location"),
     ]
 
@@ -364,9 +467,10 @@ def _readings(sentences: pl.LazyFrame) -> pl.LazyFrame:
         )
         .with_columns(_action(text, pl.col("_verbs")))
         .filter(pl.col("action").is_not_null())
-        .with_columns(_parties(text, pl.col("_rest"), text.str.slice(0, pl.col("_verb_at"))))
+        .with_columns(_organizations(text, pl.col("_rest")))
+        .with_columns(_parties(text, pl.col("_rest"), pl.col("_orgs"), pl.col("_rest_orgs")))
         .with_columns(_normalize_org(pl.col(c)) for c in ("_org_before", "_org", "counterpart", "location"))
-        .drop("_ascii_words", "_verbs", "_rest")
+        .drop("_ascii_words", "_verbs", "_rest", "_orgs", "_rest_orgs")
     )
 
 
@@ -398,19 +502,17 @@ def extract_events(articles: pl.LazyFrame, temporal: pl.LazyFrame, mentions: pl.
     return (
         sentences.join(persons, on=["article_id", "start_char"], how="left")
         .join(dates, on=["article_id", "start_char"], how="left")
-        .with_columns(
-            pl.col("date_precision").is_not_null().alias("_dated"),
-            pl.format("{}:{}:{}", "article_id", "start_char", "end_char")
-            .map_batches(_sha16, return_dtype=pl.String, is_elementwise=True)
-            .alias("event_id"),
-        )
-        .with_columns(_actor().alias("actor"))
+        .with_columns(pl.col("date_precision").is_not_null().alias("_dated"), _actor().alias("actor"))
         .with_columns(
             pl.when(pl.col("counterpart") != pl.col("actor")).then("counterpart").alias("counterpart")
         )
         .filter(pl.col("actor").is_not_null())
-        .with_columns(
-            _confidence().alias("confidence"), pl.lit(None, dtype=pl.String).alias("story_event_id")
+        .with_columns(  # hashed only for the sentences that are events
+            pl.format("{}:{}:{}", "article_id", "start_char", "end_char")
+            .map_batches(_sha16, return_dtype=pl.String, is_elementwise=True)
+            .alias("event_id"),
+            _confidence().alias("confidence"),
+            pl.lit(None, dtype=pl.String).alias("story_event_id"),
         )
         .sort("article_id", "start_char")
         .select(EVENT_COLUMNS)
