@@ -207,7 +207,7 @@ class Article:
         self.mentions = sorted((m for m in mentions if not quoted[m.start]), key=mention_start)
         self.mention_starts = [m.start for m in self.mentions]
         self.mention_at = {m.start: m for m in self.mentions}
-        self.headlines: dict[tuple[int, int], bool] = {}
+        self.headlines: list[bool | None] = [None] * len(self.paragraphs)  # by paragraph, once asked
         self.verbs = [
             Verb(s, e, text, is_continuation(text)) for s, e, text in locate(body, verbs, word=True) if not quoted[s]
         ]
@@ -254,17 +254,20 @@ class Article:
 
     def is_headline(self, pos: int) -> bool:
         """A paragraph with no closing punctuation that is short (quotes aside) or in Title Case."""
-        bounds = self.paragraph_of(pos)
-        if bounds not in self.headlines:
-            start, end = bounds
+        i = bisect.bisect_right(self.paragraph_starts, pos) - 1
+        i = i if i > 0 else 0
+        headline = self.headlines[i]
+        if headline is None:
+            start, end = self.paragraphs[i]
             closed = self.body[start:end].rstrip(" \n\"”’)").endswith((".", "!", "?"))
             if closed:
-                self.headlines[bounds] = False
+                headline = False
             else:
                 words = len(WORD_RE.findall(self.masked, start, end))
                 capitalized = len(CAPITALIZED_RE.findall(self.masked, start, end))
-                self.headlines[bounds] = words <= 12 or capitalized >= 0.6 * words
-        return self.headlines[bounds]
+                headline = words <= 12 or capitalized >= 0.6 * words
+            self.headlines[i] = headline
+        return headline
 
     def speaker_from(self, mention: Mention, rule: str) -> Speaker:
         """A Speaker for a person or pronoun mention; pronoun subjects take the 'pronoun' rule."""
@@ -300,12 +303,12 @@ def locate(text: str, matches: list[str], word: bool = False) -> list[tuple[int,
     occurs the regex matches too, as it does for `SENTENCE_END`, and for `VERB_PATTERN` when the
     occurrence stands between ASCII word boundaries (`word`), as the pattern's `(?-u:\\b)` asks.
     """
-    found, pos = [], 0
+    found, pos, find = [], 0, text.find
     for match in matches:
-        start = text.find(match, pos)
+        start = find(match, pos)
         end = start + len(match)
         while word and ((start > 0 and text[start - 1] in ASCII_WORD) or text[end:end + 1] in ASCII_WORD):
-            start = text.find(match, start + 1)
+            start = find(match, start + 1)
             end = start + len(match)
         found.append((start, end, match))
         pos = end
@@ -396,8 +399,11 @@ def noun_phrase(text: str) -> str | None:
 
 def find_verbs(a: Article, start: int, end: int) -> list[Verb]:
     """Speech verbs and continuation participles within [start, end)."""
-    lo, hi = bisect.bisect_left(a.verb_starts, start), bisect.bisect_left(a.verb_starts, end)
-    return [v for v in a.verbs[lo:hi] if v.end <= end]
+    starts = a.verb_starts
+    found = a.verbs[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+    if found and found[-1].end > end:  # verbs don't overlap: only the last can run past `end`
+        found.pop()
+    return found
 
 
 def subject_of(a: Article, verb: Verb, sentence: tuple[int, int], depth: int = 0) -> Speaker | None:
@@ -494,7 +500,8 @@ def attribute_quote(a: Article, i: int, done: list[Speaker | None]) -> Speaker |
     """Speaker of the i-th quote, given the speakers already found for the quotes before it."""
     start, end = a.spans[i]
     sentence = a.sentence_of(start - 1 if start > 0 else start)
-    prev_in_sentence = next((j for j in range(i - 1, -1, -1) if a.spans[j][1] > sentence[0]), None)
+    # spans don't overlap, so only the one right before can end inside this sentence
+    prev_in_sentence = i - 1 if i > 0 and a.spans[i - 1][1] > sentence[0] else None
     next_start = a.spans[i + 1][0] - 1 if i + 1 < len(a.spans) else len(a.body)
     seg_start = a.spans[prev_in_sentence][1] + 1 if prev_in_sentence is not None else sentence[0]
     sentence_end = a.sentence_of(max(end - 1, start))[1]
@@ -576,49 +583,53 @@ def reported_clauses(a: Article) -> list[tuple[int, int, Speaker]]:
     """Indirect speech: (start, end, speaker) of each clause reported by a speech verb or 'according to'."""
     found: dict[tuple[int, int], Speaker] = {}
     starts: dict[tuple[int, int], int | None] = {}  # `reported_start` of the clauses tried so far
+    masked = a.masked
     for sentence in a.speech_sentences():
         s0, s1 = sentence
-        text_end = text_end_of(a.masked, s0, s1)
+        text_end = text_end_of(masked, s0, s1)
         verbs = find_verbs(a, s0, text_end)
         according = a.according_in(s0, text_end)
         if text_end <= s0 or not (verbs or according) or a.is_headline(s0):
             continue
         for verb in verbs:
             if verb.cont:
-                that = THAT_RE.match(a.masked, verb.end + 1, text_end)
+                that = THAT_RE.match(masked, verb.end + 1, text_end)
                 start = that.end() if that else None
             else:
                 start = clause_after(a, verb, text_end)
             # the subject is the costly part: look for it only for a clause that is new and kept
-            if start is None or (start, text_end) in found:
+            clause = (start, text_end)
+            if start is None or clause in found:
                 continue
-            if (start, text_end) not in starts:
-                starts[start, text_end] = reported_start(a, start, text_end)
-            if starts[start, text_end] is None:
+            if clause not in starts:
+                starts[clause] = reported_start(a, start, text_end)
+            if starts[clause] is None:
                 continue
             speaker = sentence_subject(a, sentence, verb.start) if verb.cont else subject_of(a, verb, sentence)
             if speaker:
-                found[start, text_end] = speaker
+                found[clause] = speaker
         if according:
-            comma = a.masked.find(",", according.end(), text_end)
+            comma = masked.find(",", according.end(), text_end)
             if according.start() - s0 < 3 and comma > 0:  # "According to X, clause."
                 speaker = source_at(a, according.end(), comma)
                 if speaker:
                     found.setdefault((comma + 1, text_end), speaker)
-            elif comma < 0 and a.masked[s0:according.start()].rstrip().endswith(","):  # "..., according to X"
+            elif comma < 0 and masked[s0:according.start()].rstrip().endswith(","):  # "..., according to X"
                 speaker = source_at(a, according.end(), text_end)
                 if speaker:
-                    found.setdefault((s0, a.masked.rfind(",", s0, according.start())), speaker)
+                    found.setdefault((s0, masked.rfind(",", s0, according.start())), speaker)
         last = verbs[-1] if verbs else None
-        trailing = last if last and not last.cont and not a.masked[last.end:text_end].strip() else None
-        comma = a.masked.rfind(",", max(s0, trailing.start - 80), trailing.start) if trailing else -1
+        if not last or last.cont or masked[last.end:text_end].strip():
+            continue
+        comma = masked.rfind(",", max(s0, last.start - 80), last.start)
         if comma > s0:  # "Clause, people familiar with the matter said."
-            head = a.masked[comma + 1:trailing.start]
+            head = masked[comma + 1:last.start]
             mention = a.mention_at.get(comma + 1 + len(head) - len(head.lstrip()))
-            org = noun_phrase(head)
-            speaker = Speaker("said_name", org=org, raw=org)
             if mention:
                 speaker = a.speaker_from(mention, "said_name")
+            else:
+                org = noun_phrase(head)
+                speaker = Speaker("said_name", org=org, raw=org)
             if speaker.person or speaker.org:
                 found.setdefault((s0, comma), speaker)
     out = []

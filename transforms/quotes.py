@@ -12,6 +12,10 @@ Call order (all lazy frames):
 Until `resolve_people` runs, speakers carry each article's own spelling of the name.
 """
 
+import contextlib
+import gc
+from collections.abc import Iterator
+
 import polars as pl
 
 from transforms.attribution import QUOTE_FIELDS, SENTENCE_END, VERB_PATTERN, Mention, attribute_article
@@ -79,18 +83,39 @@ def attribute(articles: pl.LazyFrame, spans: pl.LazyFrame, mentions: pl.LazyFram
     )
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a block that builds many objects but no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def attribute_batch(frame: pl.DataFrame) -> pl.DataFrame:
     """`attribute_article` over each row of the frame `attribute` gathers."""
-    rows = []
-    for article_id, body, span_starts, span_ends, *mention_fields, verbs, ends in frame.iter_rows():
-        spans = list(zip(span_starts or [], span_ends or [], strict=True))
-        mentions = list(map(Mention, *mention_fields)) if mention_fields[0] else []
-        rows += [(article_id, *row) for row in attribute_article(body, spans, mentions, verbs or [], ends or [])]
-    columns = list(zip(*rows, strict=True)) or [()] * len(ATTRIBUTED_SCHEMA)
-    return pl.DataFrame([
-        pl.Series(name, values, dtype=dtype)
-        for (name, dtype), values in zip(ATTRIBUTED_SCHEMA.items(), columns, strict=True)
-    ])
+    # attribution allocates (and frees, by reference counting) lots of small objects per article;
+    # the collector's passes over them and the accumulated rows would cost ~10% of the batch
+    with gc_paused():
+        article_ids, rows = [], []
+        for article_id, body, span_starts, span_ends, *mention_fields, verbs, ends in zip(
+            *(column.to_list() for column in frame.iter_columns()), strict=True
+        ):
+            spans = list(zip(span_starts or [], span_ends or [], strict=True))
+            mentions = list(map(Mention, *mention_fields)) if mention_fields[0] else []
+            found = attribute_article(body, spans, mentions, verbs or [], ends or [])
+            article_ids += [article_id] * len(found)
+            rows += found
+        columns = [article_ids, *zip(*rows, strict=True)] if rows else [()] * len(ATTRIBUTED_SCHEMA)
+        attributed = pl.DataFrame([
+            pl.Series(name, values, dtype=dtype)
+            for (name, dtype), values in zip(ATTRIBUTED_SCHEMA.items(), columns, strict=True)
+        ])
+        del rows, columns  # freed now, the collector never has to walk them
+    return attributed
 
 
 def extract_quotes(
