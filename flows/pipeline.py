@@ -101,7 +101,8 @@ class ChangePlan:
     new_files: pl.DataFrame
     kept_article_ids: pl.Series
     removed: pl.DataFrame
-    carried_rejections: pl.DataFrame
+    carried_rejections: pl.DataFrame  # rows the checks refused from unchanged files: they stay refused
+    derived_rejections: pl.DataFrame  # refused rows of the cross-article tables, recomputed by a changed run
 
     @property
     def unchanged(self) -> bool:
@@ -130,7 +131,13 @@ def read_articles(input_dir: Path, known: pl.DataFrame, max_bytes: int, extensio
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def read_previous(warehouse: Path, full_refresh: bool) -> Previous:
-    """File accounting, article ids and check history of the published warehouse (empty when there is none)."""
+    """File accounting, article ids and check history of the published warehouse (empty when there is none,
+    and when it was made by an older wirehouse: the run then rebuilds it)."""
+    missing = [] if full_refresh or not warehouse.exists() else store.missing_columns(warehouse)
+    if missing:
+        get_run_logger().warning("%s lacks columns of this version (%s): rebuilding it from the input files",
+                                 warehouse, ", ".join(missing))
+        full_refresh = True
     found = {} if full_refresh else store.read_tables(warehouse, ("file_state", "quarantine", "validations"))
     articles = ({} if full_refresh else store.read_tables(warehouse, ("articles",), columns="article_id, source_name"))
     return Previous(
@@ -155,13 +162,17 @@ def known_files(previous: Previous) -> pl.DataFrame:
 def plan_changes(inputs: Inputs, previous: Previous) -> ChangePlan:
     """Compare content hashes with the last run: new or edited files are extracted, the rest carried over.
 
-    A file whose article the checks refused last time is not extracted again while it is unchanged:
-    its quarantine rows are carried over instead.
+    A file whose article the checks refused last time is not extracted again while it is unchanged.
+    The rows the checks refused from unchanged files are not in the warehouse to be checked again, so
+    their quarantine rows are carried over.
     """
     current = inputs.current()
+    same = ["source_name", "content_hash"]
+    unchanged = current.join(previous.file_state.drop_nulls("content_hash").select(same), on=same, how="semi")
     refused_before = previous.file_state.filter(pl.col("status") == "quarantined").drop_nulls("content_hash")
-    unchanged_refused = current.join(refused_before.select("source_name", "content_hash"),
-                                     on=["source_name", "content_hash"], how="semi")
+    unchanged_refused = current.join(refused_before.select(same), on=same, how="semi")
+    rejections = previous.quarantine.filter(pl.col("table_name") != "files").drop("run_id")
+    per_article = pl.col("table_name").is_in(stages.PER_ARTICLE_TABLES)
     known = previous.articles["article_id"].implode()
     new_ids = inputs.files["content_hash"].str.slice(0, 16)
     ids = current["content_hash"].str.slice(0, 16)
@@ -172,8 +183,9 @@ def plan_changes(inputs: Inputs, previous: Previous) -> ChangePlan:
         kept_article_ids=ids.filter(ids.is_in(known)).unique().sort().alias("article_id"),
         removed=previous.file_state.filter(pl.col("status") != "removed").select("source_name").join(
             seen, on="source_name", how="anti"),
-        carried_rejections=previous.quarantine.filter(pl.col("table_name") != "files").join(
-            unchanged_refused.select("source_name"), on="source_name", how="semi").drop("run_id"),
+        carried_rejections=rejections.filter(per_article).join(unchanged.select("source_name"), on="source_name",
+                                                                 how="semi"),
+        derived_rejections=rejections.filter(~per_article),
     )
 
 
@@ -215,7 +227,7 @@ def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids:
                                registry: pl.DataFrame | None, resolved: Path, batch_articles: int) -> pl.DataFrame:
     """Cross-article steps over the whole warehouse (canonical people and speakers, re-posts, story links),
     spilled `batch_articles` articles at a time under `resolved`. Returns articles(article_id, source_name)."""
-    with workspace.workspace(extracted, stages.PER_ARTICLE_TABLES, previous, kept_ids) as work:
+    with workspace.workspace(extracted, stages.PER_ARTICLE_TABLES, previous, kept_ids, stages.LOCAL_COLUMNS) as work:
         mentions = work.frame("SELECT * FROM mentions ORDER BY article_id, start_char")
         names = people.person_names(mentions.lazy(), registry=lazy(registry)).collect()
         del mentions  # the batches below read them again, a batch at a time
@@ -359,6 +371,7 @@ def wirehouse_flow(
             inputs = read_articles(Path(input_dir), known_files(previous), max_bytes, tuple(extensions))
             known_people = read_registry(Path(registry) if registry else None)
             plan = plan_changes(inputs, previous)
+            inputs.files = inputs.files.drop("text")  # the texts to extract are in plan.new_files
         quarantine = inputs.quarantine.with_columns(pl.lit("files").alias("table_name"))
         summary.files_seen = inputs.files.height + inputs.unchanged.height + quarantine.height
         summary.files_processed = plan.new_files.height
@@ -367,8 +380,10 @@ def wirehouse_flow(
                     "%d removed", summary.files_seen, plan.new_files.height, inputs.unchanged.height,
                     quarantine.height, plan.removed.height)
 
-        quarantine = pl.concat([quarantine, plan.carried_rejections], how="diagonal_relaxed")
         fast_path = plan.unchanged and previous.path is not None
+        # on the fast path the cross-article tables are kept as they are, and so are their refused rows
+        carried = [plan.carried_rejections, plan.derived_rejections] if fast_path else [plan.carried_rejections]
+        quarantine = pl.concat([quarantine, *carried], how="diagonal_relaxed")
         tables: dict[str, pl.DataFrame] = {}
         refused: list[tuple[str, pl.DataFrame]] = []
         # a changed run builds a fresh staging file; the fast path copies the last one and updates the accounting
@@ -382,8 +397,7 @@ def wirehouse_flow(
             else:
                 with summary.timed("extract"):
                     extract_in_parallel(plan.new_files, known_people, extracted, workers, batch_files)
-                # the texts are in the spilled batches now: free them before the cross-article steps
-                plan.new_files, inputs.files = plan.new_files.drop("text"), inputs.files.drop("text")
+                plan.new_files = plan.new_files.drop("text")  # extracted and spilled: free the texts
                 with summary.timed("resolve"):
                     published = resolve_people_and_stories(
                         extracted, previous.path, plan.kept_article_ids, known_people, resolved, batch_articles)

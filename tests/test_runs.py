@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
+import ingest
 from flows.cli import main as cli_main
 from flows.pipeline import wirehouse_flow
 from tests.conftest import SAMPLES
@@ -281,3 +282,43 @@ def test_small_batches_on_two_workers_give_the_same_tables_as_one_batch_on_threa
                                                   workers=2, batch_articles=2)
     assert summary.status == "completed"
     assert contents(tmp_path / "w.duckdb") == contents(single_batch)
+
+
+def test_rows_refused_from_unchanged_files_stay_in_quarantine():
+    """A refused quote row is gone from the warehouse, so no later check sees it again: its quarantine row is
+    carried while the file is unchanged; refused people rows are carried only when nothing is recomputed."""
+    from flows.pipeline import Inputs, Previous, plan_changes
+
+    when = pl.datetime(2025, 7, 16, time_unit="us")
+    state = pl.DataFrame({"source_name": ["a.txt", "b.txt"], "content_hash": ["a" * 64, "b" * 64],
+                          "size_bytes": [10, 10], "status": ["loaded", "loaded"]}).with_columns(mtime=when)
+    quarantine = pl.DataFrame({
+        "source_name": ["a.txt", "b.txt", "<person_aliases>", "bad.bin"],
+        "reason": ["validation:q", "validation:q", "validation:alias", "binary"],
+        "detail": ["", "", "", ""], "table_name": ["quotes", "quotes", "person_aliases", "files"],
+        "row_key": ["1", "2", "Gao|Gao Wei", None], "run_id": ["r1"] * 4})
+    previous = Previous(path=Path("w.duckdb"), file_state=state, quarantine=quarantine, validations=None,
+                        articles=pl.DataFrame({"article_id": ["a" * 16, "b" * 16], "source_name": ["a.txt", "b.txt"]}))
+    columns = ["source_name", "content_hash", "size_bytes", "mtime"]
+    edited = state.filter(pl.col("source_name") == "b.txt").with_columns(
+        content_hash=pl.lit("c" * 64), text=pl.lit("edited"))
+    inputs = Inputs(files=edited, quarantine=pl.DataFrame(schema=ingest.QUARANTINE_SCHEMA),
+                    unchanged=state.filter(pl.col("source_name") == "a.txt").select(columns))
+    plan = plan_changes.fn(inputs, previous)
+    assert plan.carried_rejections["row_key"].to_list() == ["1"]
+    assert plan.derived_rejections["row_key"].to_list() == ["Gao|Gao Wei"]
+    assert plan.new_files["source_name"].to_list() == ["b.txt"]
+
+
+def test_adding_an_article_to_a_corpus_gives_what_a_rebuild_gives(prefect_api, tmp_path):
+    """Kept articles are clustered again from their own spellings, not from last run's canonical names."""
+    from flows.synthetic import write_corpus
+
+    folder = tmp_path / "input"
+    write_corpus(folder, 60)
+    wirehouse_flow(str(folder), str(tmp_path / "w.duckdb"))
+    shutil.copy(SAMPLES / "001_07c01706d1c37d8d.txt", folder)
+    added = wirehouse_flow(str(folder), str(tmp_path / "w.duckdb"))
+    assert added.files_processed == 1
+    wirehouse_flow(str(folder), str(tmp_path / "rebuilt.duckdb"))
+    assert contents(tmp_path / "w.duckdb") == contents(tmp_path / "rebuilt.duckdb")

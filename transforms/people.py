@@ -71,6 +71,9 @@ REGISTRY_SCHEMA: dict[str, type[pl.DataType]] = {
 MENTION_COLUMNS = [
     "article_id", "mention_text", "start_char", "end_char", "person_name", "role", "resolution",
 ]
+LOCAL_MENTION_COLUMNS = ["local_name", "local_resolution"]
+"""Kept beside a canonical mention: the article's own person_name and resolution, which a later run
+clusters again (clustering canonical names instead would not give what a rebuild gives)."""
 
 # --- regexes (polars / Rust syntax: no look-around) ---------------------------------------------
 
@@ -1038,27 +1041,33 @@ def extract_mentions(articles: pl.LazyFrame, *, registry: pl.LazyFrame | None = 
 
 
 def canonical_mentions(mentions: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
-    """Mentions with canonical person_name from `person_names`, and the resolution step that named them."""
+    """Mentions with canonical person_name from `person_names`, the resolution step that named them, and
+    their article's own values (`LOCAL_MENTION_COLUMNS`)."""
     named = mentions.join(names, on=["article_id", "person_name"], how="left")
     return (
         named.join(spelled_as_canonical(named), on=["mention_text", "canonical_name"], how="left", nulls_equal=True)
         .with_columns(
             resolution_of(pl.col("resolution"), pl.col("link"), pl.col("spelled_as_canonical")).alias("resolution"),
             pl.coalesce("canonical_name", "person_name").alias("person_name"),
+            pl.col("person_name").alias("local_name"),
+            pl.col("resolution").alias("local_resolution"),
         )
-        .select(MENTION_COLUMNS)
+        .select(*MENTION_COLUMNS, *LOCAL_MENTION_COLUMNS)
         .sort("article_id", "start_char")
     )
 
 
 def canonical_quotes(quotes: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
-    """Quotes with canonical speakers from `person_names` (columns and their order unchanged)."""
+    """Quotes with canonical speakers from `person_names`, followed by the article's own speaker and
+    resolution (local_speaker, local_resolution)."""
     return (
         quotes.join(names.rename({"person_name": "speaker"}), on=["article_id", "speaker"], how="left")
         .with_columns(
             pl.when((pl.col("resolution") == "exact") & pl.col("link").is_not_null())
             .then(pl.col("link")).otherwise(pl.col("resolution")).alias("resolution"),
             pl.coalesce("canonical_name", "speaker").alias("speaker"),
+            pl.col("speaker").alias("local_speaker"),
+            pl.col("resolution").alias("local_resolution"),
         )
         .drop("canonical_name", "link")
         .sort("article_id", "start_char", "kind")

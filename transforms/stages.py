@@ -52,12 +52,22 @@ def extract_per_article(
     }
 
 
+LOCAL_COLUMNS = {
+    "mentions": {"person_name": "local_name", "resolution": "local_resolution"},
+    "quotes": {"speaker": "local_speaker", "resolution": "local_resolution"},
+    "events": {"actor": "local_actor"},
+}
+"""The columns the cross-article step rewrites, and the column that keeps each one's per-article value:
+rows carried over from the last warehouse are resolved again from those, as if just extracted."""
+
+
 def canonical_actors(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
-    """Events whose person actor gets its canonical name (organisations are left as they are)."""
+    """Events whose person actor gets its canonical name (organisations are left as they are), followed by
+    the article's own actor (local_actor)."""
     return (
         events.join(names.rename({"person_name": "actor"}), on=["article_id", "actor"], how="left",
                     maintain_order="left")
-        .with_columns(pl.coalesce("canonical_name", "actor").alias("actor"))
+        .with_columns(pl.coalesce("canonical_name", "actor").alias("actor"), pl.col("actor").alias("local_actor"))
         .drop("canonical_name", "link")
     )
 
@@ -93,7 +103,7 @@ def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, dup
         "temporal_expressions": per_article["temporal_expressions"],
         "events": events.pipe(canonical_actors, names).drop("story_event_id")
         .join(stories, on="event_id", how="left", maintain_order="left")
-        .select(events.collect_schema().names()),
+        .select(*events.collect_schema().names(), "local_actor"),
     }
 
 

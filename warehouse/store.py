@@ -131,6 +131,17 @@ def export_parquet(warehouse: Path, out_dir: Path) -> dict[str, Path]:
     return written
 
 
+def missing_columns(warehouse: Path) -> list[str]:
+    """Columns of the current schema that the warehouse file lacks (made by an older wirehouse); [] if none."""
+    query = "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = 'main'"
+    with connect() as con:
+        apply_schema(con)
+        wanted = {r[0] for r in con.execute(query).fetchall()}
+    with connect(warehouse, read_only=True) as con:
+        present = {r[0] for r in con.execute(query).fetchall()}
+    return sorted(wanted - present)
+
+
 def read_tables(warehouse: Path, tables: tuple[str, ...], columns: str = "*") -> dict[str, pl.DataFrame]:
     """The named tables (those `columns` of them) of the published warehouse as frames (missing ones left out)."""
     if not warehouse.exists():

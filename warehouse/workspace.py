@@ -24,10 +24,12 @@ class Tables:
     """The per-article tables of a changed run (the kept rows of the last warehouse + the spilled batches),
     read whole through DuckDB views (`frame`) or one batch of articles at a time (`batches`)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, spilled: Path, schemas: dict[str, pl.Schema] | None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, spilled: Path, schemas: dict[str, pl.Schema] | None,
+                 kept_columns: dict[str, str]):
         self.con = con
         self.spilled = spilled
         self.schemas = schemas  # each table's spilled columns and types; None: there is no previous warehouse
+        self.kept_columns = kept_columns  # each table's select list over the previous warehouse
 
     def frame(self, sql: str) -> pl.DataFrame:
         """The result of a query over the views, as a polars frame."""
@@ -48,7 +50,7 @@ class Tables:
         count = self.con.execute("SELECT coalesce(max(batch) + 1, 0) FROM kept_batch").fetchall()[0][0]
         for batch in range(count):
             yield {table: self.frame(
-                f"SELECT {quoted(self.schemas[table])} FROM previous.{table} SEMI JOIN (SELECT article_id FROM "
+                f"SELECT {self.kept_columns[table]} FROM previous.{table} SEMI JOIN (SELECT article_id FROM "
                 f"kept_batch WHERE batch = {batch}) USING (article_id) ORDER BY {row_order(table)}"
             ).cast(self.schemas[table]) for table in tables}  # the types of the spilled rows
 
@@ -68,28 +70,27 @@ def row_order(table: str) -> str:
     return ROW_ORDER.get(table, "article_id, start_char")
 
 
-def workspace(spilled: Path, tables: tuple[str, ...], previous: Path | None, kept_ids: pl.Series) -> Tables:
+def workspace(spilled: Path, tables: tuple[str, ...], previous: Path | None, kept_ids: pl.Series,
+              restore: dict[str, dict[str, str]]) -> Tables:
     """Per-article tables as views: the kept articles' rows of the previous warehouse + every batch spilled
-    under `spilled` (in `spilled/<part>/<table>/`)."""
+    under `spilled` (in `spilled/<part>/<table>/`). The kept rows take the spilled columns, each `restore`d
+    column ({table: {column: column holding its extracted value}}) read from where its value was kept."""
     con = store.connect()
     con.execute(f"SET temp_directory = '{(spilled / 'duckdb.tmp').as_posix()}'")
     con.register("kept", pl.DataFrame({"article_id": kept_ids.unique()}).to_arrow())
     if previous is not None:
         con.execute(f"ATTACH '{previous.as_posix()}' AS previous (READ_ONLY)")
-    schemas = {}
+    schemas, kept_columns = {}, {}
     for table in tables:
         files = f"{spilled.as_posix()}/*/{table}/*.parquet"
         schemas[table] = pl.scan_parquet(files).collect_schema()
+        source = restore.get(table, {})
+        kept_columns[table] = ", ".join(f'"{source.get(name, name)}" AS "{name}"' for name in schemas[table])
         new = f"SELECT * FROM read_parquet('{files}')"
-        old = (f"SELECT {quoted(schemas[table])} FROM previous.{table} "
+        old = (f"SELECT {kept_columns[table]} FROM previous.{table} "
                "WHERE article_id IN (SELECT article_id FROM kept)" if previous is not None else None)
         con.execute(f"CREATE VIEW {table} AS " + (f"{old} UNION ALL {new}" if old else new))
-    return Tables(con, spilled, schemas if previous is not None else None)
-
-
-def quoted(schema: pl.Schema) -> str:
-    """A schema's column names as a SQL select list."""
-    return ", ".join(f'"{name}"' for name in schema)
+    return Tables(con, spilled, schemas if previous is not None else None, kept_columns)
 
 
 def spilled_rows(folder: Path, table: str) -> int:

@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS mentions (
     person_name   VARCHAR,
     role          VARCHAR,
     resolution    VARCHAR,
+    local_name        VARCHAR,                           -- the article's own name for the person
+    local_resolution  VARCHAR,
     PRIMARY KEY (article_id, start_char)
 );
 
@@ -70,7 +72,9 @@ CREATE TABLE IF NOT EXISTS quotes (
     confidence        DOUBLE,
     start_char        INTEGER NOT NULL,
     end_char          INTEGER NOT NULL,
-    evidence          VARCHAR
+    evidence          VARCHAR,
+    local_speaker     VARCHAR,                           -- the article's own name for the speaker
+    local_resolution  VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS temporal_expressions (
@@ -102,7 +106,8 @@ CREATE TABLE IF NOT EXISTS events (
     start_char      INTEGER,
     end_char        INTEGER,
     confidence      DOUBLE,
-    story_event_id  VARCHAR
+    story_event_id  VARCHAR,
+    local_actor     VARCHAR                              -- the article's own name for the actor
 );
 
 CREATE TABLE IF NOT EXISTS file_state (

@@ -49,6 +49,8 @@ COMMENT ON COLUMN mentions.end_char IS 'End offset (exclusive) into articles.bod
 COMMENT ON COLUMN mentions.person_name IS 'Canonical name of the person meant';
 COMMENT ON COLUMN mentions.role IS 'Role or title in apposition';
 COMMENT ON COLUMN mentions.resolution IS 'How the mention was resolved';
+COMMENT ON COLUMN mentions.local_name IS 'The article''s own name for the person, before names were matched across articles';
+COMMENT ON COLUMN mentions.local_resolution IS 'How the mention was resolved within its article';
 
 COMMENT ON TABLE quotes IS 'One row per quote: who said what, verbatim';
 COMMENT ON COLUMN quotes.quote_id IS 'Quote key (stable for the same article and offsets)';
@@ -64,6 +66,8 @@ COMMENT ON COLUMN quotes.confidence IS 'Extraction confidence, 0 to 1';
 COMMENT ON COLUMN quotes.start_char IS 'Start offset (Python characters, 0-based) into articles.body';
 COMMENT ON COLUMN quotes.end_char IS 'End offset (exclusive) into articles.body';
 COMMENT ON COLUMN quotes.evidence IS 'The sentence the row was read from';
+COMMENT ON COLUMN quotes.local_speaker IS 'The article''s own name for the speaker, before names were matched across articles';
+COMMENT ON COLUMN quotes.local_resolution IS 'How the speaker was resolved within its article';
 
 COMMENT ON TABLE temporal_expressions IS 'One row per date expression found in a body';
 COMMENT ON COLUMN temporal_expressions.article_id IS 'Article key: first 16 hex characters of content_hash (same text, same id)';
@@ -93,6 +97,7 @@ COMMENT ON COLUMN events.start_char IS 'Start offset (Python characters, 0-based
 COMMENT ON COLUMN events.end_char IS 'End offset (exclusive) into articles.body';
 COMMENT ON COLUMN events.confidence IS 'Extraction confidence, 0 to 1';
 COMMENT ON COLUMN events.story_event_id IS 'Same real-world event across articles shares this id';
+COMMENT ON COLUMN events.local_actor IS 'The article''s own name for the actor, before names were matched across articles';
 
 COMMENT ON TABLE file_state IS 'One row per file seen under the input folder: the accounting of the last run';
 COMMENT ON COLUMN file_state.source_name IS 'Input file path relative to the input folder';
