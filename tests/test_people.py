@@ -1,6 +1,7 @@
 """Person mentions, within-article linking, cross-article clustering, registry, people tables."""
 
 import datetime as dt
+import gc
 
 import polars as pl
 from polars.testing import assert_frame_equal
@@ -9,19 +10,28 @@ from transforms.lexicons import NON_NAME_WORDS, ORG_WORDS, PORTFOLIO_WORDS, ROLE
 from transforms.people import (
     LOCAL_MENTION_COLUMNS,
     MENTION_COLUMNS,
+    NAME_BOUNDARY,
+    NAME_RUN,
+    NOT_LETTER,
+    PRONOUN,
     REGISTRY_SCHEMA,
+    ROLE_ONLY,
     Person,
     build_people,
     build_person_aliases,
     canonical_mentions,
     extract_mentions,
+    gc_paused,
+    marked_spans,
     match_people,
+    name_keys,
     name_mask,
     person_names,
     resolve_people,
     role_keys,
 )
 from transforms.quotes import extract_quotes
+from transforms.textspans import regex_spans
 
 
 def articles(*bodies: str, dates: list[dt.date | None] | None = None) -> pl.LazyFrame:
@@ -289,3 +299,56 @@ def test_name_mask_words_are_ascii() -> None:
     body = pl.DataFrame({"body": ["Étienne Dupont of the Ministry said AI Ω"]})
     masked = body.select(name_mask(pl.col("body"))).item()
     assert masked.lower() == body.item().lower() and len(masked) == len(body.item())
+
+
+def test_marked_spans_match_regex_spans() -> None:
+    """One-pass spans equal `regex_spans`: offsets in characters, boundary dropped, NULs in the text."""
+    bodies = pl.LazyFrame({
+        "article_id": ["a0", "a1", "a2", "a3"],
+        "body": ["Ana Ruiz met Étienne Dupont. He said the CEO of Acme left.",
+                 "no names here", "\x00Tom Baker\x00 and\x00the chief executive\x00he\x00",
+                 None],
+    })
+    for core, boundary in ((NAME_RUN, NAME_BOUNDARY), (ROLE_ONLY, NOT_LETTER), (PRONOUN, None)):
+        got = marked_spans(bodies, core, boundary=boundary).collect()
+        assert got.equals(regex_spans(bodies, core, boundary=boundary).collect())
+    names = marked_spans(bodies, NAME_RUN, boundary=NAME_BOUNDARY).collect()
+    assert names.select("article_id", "start_char", "end_char", "match").rows()[:2] == [
+        ("a0", 0, 8, "Ana Ruiz"), ("a0", 13, 27, "Étienne Dupont")]
+    assert ("a2", 1, 10, "Tom Baker") in names.rows()
+
+
+def test_name_keys_fold_and_split_a_name() -> None:
+    """key, last_key and first_key of a name as written."""
+    keys = pl.select(name_keys(pl.lit("José  O’Neil-Smith"))).item()
+    assert keys == {"key": "jose o'neil smith", "last_key": "smith", "first_key": "jose"}
+
+
+def test_gc_paused_restores_the_collector() -> None:
+    """The collector is off inside, back on after (even after an error), and left off if it was off."""
+    assert gc.isenabled()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+            raise ValueError
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_quote_spans_matter_only_where_pronouns_are() -> None:
+    """Articles with and without pronouns side by side: a quoted 'he' still names no one."""
+    a0 = 'Senator Mark Hill said "Mark Hill will never run again" on Monday.'
+    a1 = 'Senator Ana Ruiz spoke. She said "he will never run again" on Monday.'
+    rows = extract_mentions(articles(a0, a1)).collect()
+    pronouns = rows.filter(pl.col("resolution") == "pronoun")
+    assert pronouns.select("article_id", "mention_text", "person_name").rows() == [("a1", "She", "Ana Ruiz")]
+    alone = extract_mentions(articles(a0)).collect()
+    assert rows.filter(pl.col("article_id") == "a0").equals(alone)

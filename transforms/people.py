@@ -24,12 +24,15 @@ Steps:
 """
 
 import bisect
+import gc
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 import jellyfish
 import polars as pl
@@ -61,7 +64,6 @@ from transforms.textspans import (
     UPPER,
     context_after,
     fold_name,
-    regex_spans,
     stable_id,
 )
 
@@ -142,6 +144,40 @@ def name_mask(body: pl.Expr) -> pl.Expr:
 # --- candidates ----------------------------------------------------------------------------------
 
 
+def marked_spans(
+    frame: pl.LazyFrame, core: str, *, text: str = "body", boundary: str | None = None
+) -> pl.LazyFrame:
+    """`textspans.regex_spans` (same rows, same order) from one regex pass instead of two.
+
+    Each match is wrapped in NUL marks and the text split on them: parts alternate gap, match, gap,
+    ..., so the running character length of the parts ends each match. NULs already in the text
+    become \x01 first, which the patterns here treat alike (both non-letter, non-space, non-word);
+    `core` must not match the empty string.
+    """
+    pattern = rf"(?:^|{boundary})(?:{core})" if boundary else core
+    marked = pl.col(text).str.replace_all("\x00", "\x01", literal=True).str.replace_all(pattern, "\x00${0}\x00")
+    part_ends = pl.col("parts").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum())
+    lead = pl.col("match").str.contains(rf"^{boundary}").cast(pl.Int64) if boundary else pl.lit(0, pl.Int64)
+    return (
+        frame.select("article_id", marked.str.split("\x00").alias("parts"))
+        .select(
+            "article_id",
+            pl.col("parts").list.gather_every(2, 1).alias("match"),
+            part_ends.list.gather_every(2, 1).alias("end_char"),
+        )
+        .explode("match", "end_char")
+        .filter(pl.col("match").is_not_null())
+        .with_columns(lead.alias("lead"))
+        .select(
+            "article_id",
+            (pl.col("end_char") - pl.col("match").str.len_chars().cast(pl.Int64) + pl.col("lead"))
+            .alias("start_char"),
+            "end_char",
+            pl.col("match").str.slice(pl.col("lead")).alias("match"),
+        )
+    )
+
+
 def per_distinct(column: str, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """Element-wise `fn` of `column` computed once per distinct value: candidate texts repeat a lot."""
     distinct = pl.col(column).unique(maintain_order=True)
@@ -158,7 +194,7 @@ def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Capitalized name runs (role and function words excluded; not only place or calendar words)."""
     masked = articles.select("article_id", "body", name_mask(pl.col("body")).alias("masked"))
     return (
-        regex_spans(masked, NAME_RUN, text="masked", boundary=NAME_BOUNDARY)
+        marked_spans(masked, NAME_RUN, text="masked", boundary=NAME_BOUNDARY)
         # the masked run has the text's words, some lowercased (ASCII words): the same when lowercase
         .filter(~per_distinct("match", place_or_date))
         .join(articles.select("article_id", "body"), on="article_id", how="left")
@@ -172,7 +208,7 @@ def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
 
 def pronoun_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Subject pronouns he/she: the implicit speakers of "he said" and "She added"."""
-    return regex_spans(articles, PRONOUN).select(
+    return marked_spans(articles, PRONOUN).select(
         "article_id", "start_char", "end_char",
         pl.col("match").alias("text"),
         pl.lit("pronoun").alias("kind"),
@@ -186,7 +222,7 @@ def pronoun_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
 def role_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Role-only references ("the CEO", "the Commerce Secretary") that are not followed by a name."""
     return (
-        regex_spans(articles, ROLE_ONLY, boundary=NOT_LETTER)
+        marked_spans(articles, ROLE_ONLY, boundary=NOT_LETTER)
         .join(articles.select("article_id", "body"), on="article_id", how="left")
         .with_columns(pl.col("match").alias("text"), pl.lit("role").alias("kind"))
         .filter(~context_after(pl.col("body"), pl.col("end_char"), 40).str.contains(NAME_FOLLOWS))
@@ -195,6 +231,11 @@ def role_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
 
 def describe_candidates(candidates: pl.LazyFrame) -> pl.LazyFrame:
     """Roles, apposition, possessive, object position and person evidence from a candidate's context."""
+    return candidates.pipe(person_evidence).pipe(mention_details)
+
+
+def person_evidence(candidates: pl.LazyFrame) -> pl.LazyFrame:
+    """Contexts (left, right) and what in them says a candidate is a person (evidence) or an org."""
     # both contexts cut from one window around the candidate: slicing a long body by character
     # offset walks it from its start, so once per candidate rather than twice
     before = pl.col("start_char").clip(upper_bound=CONTEXT_CHARS)
@@ -202,23 +243,16 @@ def describe_candidates(candidates: pl.LazyFrame) -> pl.LazyFrame:
     window = pl.col("body").str.slice(pl.col("start_char") - before, before + span + CONTEXT_CHARS + 20)
     left = pl.col("window").str.slice(0, before)
     right = pl.col("window").str.slice(before + span, CONTEXT_CHARS + 20)
-    role = pl.coalesce(
-        pl.col("role_before"), pl.col("appos_role"), pl.col("post_role")
-    ).str.replace(r"^(?i:the|a|an)\s+", "")
-    title = pl.col("title_before").str.to_lowercase()
-    role_lower = role.str.to_lowercase()
     return (
         candidates.with_columns(window.alias("window"))
         .with_columns(left.alias("left"), right.alias("right"))
         .drop("window")
         .with_columns(
-            pl.col("left").str.extract(LEFT_ROLE, 1).alias("role_before"),
+            # whether a role is there (the role texts themselves: `mention_details`, fewer rows)
+            pl.col("left").str.contains(LEFT_ROLE).alias("has_role_before"),
             pl.col("left").str.extract(LEFT_TITLE, 1).alias("title_before"),
-            pl.col("right").str.extract(APPOSITION, 1).alias("appos_role"),
-            pl.when(~pl.col("right").str.contains(POST_ROLE_THEN_NAME))
-            .then(pl.col("right").str.extract(POST_ROLE, 1)).alias("post_role"),
-            pl.col("left").str.replace(LEFT_ROLE, "").str.contains(OBJECT_BEFORE).alias("object_position"),
-            pl.col("right").str.contains(POSSESSIVE_AFTER).alias("possessive"),
+            pl.col("right").str.contains(APPOSITION).alias("has_appos_role"),
+            post_role_present().alias("has_post_role"),
             pl.col("right").str.contains(PERSON_ORG_AFTER).alias("person_org"),
             pl.col("right").str.contains(ORG_NAME_AFTER).alias("org_name"),
             (pl.col("right").str.contains(WHO_AFTER) | pl.col("right").str.contains(AGE_AFTER)).alias("who"),
@@ -227,19 +261,52 @@ def describe_candidates(candidates: pl.LazyFrame) -> pl.LazyFrame:
             per_distinct("text", lambda text: text.str.count_matches(TOKEN)).alias("n_tokens"),
         )
         .with_columns(
-            role.alias("role"),
-            pl.when(title.is_in(list(MALE_TITLES)) | role_lower.str.contains(r"(?:congress|chair|spokes)man"))
-            .then(pl.lit("m"))
-            .when(title.is_in(list(FEMALE_TITLES)) | role_lower.str.contains("woman"))
-            .then(pl.lit("f"))
-            .alias("gender"),
             (
-                pl.col("role_before").is_not_null() | pl.col("title_before").is_not_null()
-                | pl.col("appos_role").is_not_null() | pl.col("post_role").is_not_null() | pl.col("who")
+                pl.col("has_role_before") | pl.col("title_before").is_not_null()
+                | pl.col("has_appos_role") | pl.col("has_post_role") | pl.col("who")
                 | ((pl.col("n_tokens") >= 2) & (pl.col("speech_near") | pl.col("person_org")))
             ).alias("evidence"),
             (pl.col("person_org") | pl.col("org_name")).alias("in_org"),
         )
+    )
+
+
+def post_role_present() -> pl.Expr:
+    """A headline-style role right after the name ("Rutnik Commerce Secretary"), not a role before another name."""
+    return ~pl.col("right").str.contains(POST_ROLE_THEN_NAME) & pl.col("right").str.contains(POST_ROLE)
+
+
+def mention_details(candidates: pl.LazyFrame) -> pl.LazyFrame:
+    """Role, gender, possessive and object position of described candidates (after `person_evidence`).
+
+    Apart from `person_evidence` so that name runs get them only once confirmed as people.
+    """
+    role = pl.coalesce(
+        pl.col("left").str.extract(LEFT_ROLE, 1),
+        pl.col("right").str.extract(APPOSITION, 1),
+        pl.when(post_role_present()).then(pl.col("right").str.extract(POST_ROLE, 1)),
+    ).str.replace(r"^(?i:the|a|an)\s+", "")
+    title = pl.col("title_before").str.to_lowercase()
+    role_lower = role.str.to_lowercase()
+    return candidates.with_columns(
+        pl.col("left").str.replace(LEFT_ROLE, "").str.contains(OBJECT_BEFORE).alias("object_position"),
+        pl.col("right").str.contains(POSSESSIVE_AFTER).alias("possessive"),
+        role.alias("role"),
+        pl.when(title.is_in(list(MALE_TITLES)) | role_lower.str.contains(r"(?:congress|chair|spokes)man"))
+        .then(pl.lit("m"))
+        .when(title.is_in(list(FEMALE_TITLES)) | role_lower.str.contains("woman"))
+        .then(pl.lit("f"))
+        .alias("gender"),
+    )
+
+
+def name_keys(text: pl.Expr) -> pl.Expr:
+    """Struct of a name's folded key, its last word (last_key) and its first word (first_key)."""
+    key = fold_name(text)
+    return pl.struct(
+        key.alias("key"),
+        key.str.extract(r"(\S+)$", 1).alias("last_key"),
+        key.str.extract(r"^(\S+)", 1).alias("first_key"),
     )
 
 
@@ -250,10 +317,7 @@ def confirm_people(names: pl.LazyFrame, registry_names: pl.LazyFrame) -> pl.Lazy
     """
     plausible = ~(pl.col("org_name") & ~pl.col("person_org"))
     sure = pl.col("evidence") & plausible & (pl.col("n_tokens") >= 2)
-    keyed = names.with_columns(per_distinct("text", fold_name).alias("key")).with_columns(
-        pl.col("key").str.extract(r"(\S+)$", 1).alias("last_key"),
-        pl.col("key").str.extract(r"^(\S+)", 1).alias("first_key"),
-    )
+    keyed = names.with_columns(per_distinct("text", name_keys).alias("keys")).unnest("keys")
     # the article's sure names, their surnames and given names, listed on each of its rows (a
     # window, not a self-join: the optimizer would plan and run the candidates twice)
     known_here = pl.any_horizontal(
@@ -465,6 +529,8 @@ LINKED_SCHEMA = {
     "local_name": pl.String, "role": pl.String, "resolution": pl.String,
 }
 PARAGRAPH_WINDOW = 3  # a pronoun looks back this many paragraphs for its person
+CANDIDATE_START = attrgetter("start_char")  # sort keys of candidates and of linked mentions
+MENTION_START = attrgetter("cand.start_char")
 
 
 @dataclass(slots=True)
@@ -512,14 +578,21 @@ class ArticleLinks:
 
     def add(self, c: Candidate, person: Person, resolution: str) -> None:
         """Record that candidate `c` names `person`; names teach the person their spelling and roles."""
-        if c.kind == "name":
-            person.forms[c.text] = person.forms.get(c.text, 0) + 1
-            if c.role and not (keys := cached_role_keys(c.role)) <= person.roles:
+        kind, role = c.kind, c.role
+        if kind == "name":
+            forms = person.forms
+            forms[c.text] = forms.get(c.text, 0) + 1
+            if role and not (keys := cached_role_keys(role)) <= person.roles:
                 person.roles |= keys
                 self.role_changes += 1
-        person.gender = person.gender or c.gender
-        person.last_seen = max(person.last_seen, c.start_char)
-        role = c.text if c.kind == "role" else None if c.kind == "pronoun" else c.role
+        elif kind == "role":
+            role = c.text
+        else:
+            role = None
+        if person.gender is None:
+            person.gender = c.gender
+        if c.start_char > person.last_seen:
+            person.last_seen = c.start_char
         self.out.append(Linked(c, person, role, resolution))
 
 
@@ -593,19 +666,19 @@ def bare_name_links(p: Person, people: list[Person]) -> list[tuple[Person, str]]
 def link_bare_names(links: ArticleLinks, names: list[Candidate]) -> None:
     """A surname (or a misspelt one with a shared role) joins a full name, else is a person of its own."""
     # a repeated surname meets the same people as before until someone joins or gains a role
-    seen: dict[tuple, list[tuple[Person, str]]] = {}
+    seen: dict[tuple, list[tuple[Person, str]]] = {}  # state -> people it fits (by same spelling, if any)
     for c in names:
         if c.n_tokens >= 2:
             continue
         state = (name_tokens(c.text), c.role, len(links.people), links.role_changes)
-        if (found := seen.get(state)) is None:
+        if (same_spelling := seen.get(state)) is None:
             p = Person.of(c.text, c.role)
-            found = seen[state] = bare_name_links(p, links.people)
+            found = bare_name_links(p, links.people)
             if not found:
                 links.people.append(p)
                 links.add(c, p, "exact")
                 continue
-        same_spelling = [f for f in found if f[1] in ("exact", "surname")] or found
+            same_spelling = seen[state] = [f for f in found if f[1] in ("exact", "surname")] or found
         if len(same_spelling) == 1:
             person, how = same_spelling[0]
         else:  # several fit: prefer a shared role, then the person named most recently
@@ -635,7 +708,7 @@ def resolve_pronouns(links: ArticleLinks, pronouns: list[Candidate]) -> None:
     if not pronouns:
         return
     history = sorted((m for m in links.out if not links.inside_quote(m.cand.start_char)),
-                     key=lambda m: m.cand.start_char)
+                     key=MENTION_START)
     starts = [m.cand.start_char for m in history]
     for c in pronouns:
         start = c.start_char
@@ -673,7 +746,7 @@ def link_article(body: str, cands: list[Candidate], spans: list[tuple[int, int]]
     """
     links = ArticleLinks(body, spans)
     by_kind: dict[str, list[Candidate]] = {"name": [], "role": [], "pronoun": []}
-    for c in sorted(cands, key=lambda c: c.start_char):
+    for c in sorted(cands, key=CANDIDATE_START):
         by_kind[c.kind].append(c)
     link_full_names(links, by_kind["name"])
     link_bare_names(links, by_kind["name"])
@@ -681,7 +754,7 @@ def link_article(body: str, cands: list[Candidate], spans: list[tuple[int, int]]
     resolve_pronouns(links, by_kind["pronoun"])
     names = {id(p): display_name(p) for p in links.people}
     rows, seen = [], set()
-    for m in sorted(links.out, key=lambda m: m.cand.start_char):
+    for m in sorted(links.out, key=MENTION_START):
         c = m.cand
         if c.start_char not in seen:
             seen.add(c.start_char)
@@ -701,20 +774,45 @@ def paragraph_floor(body: str, pos: int, paragraphs: int) -> int:
 
 def display_name(person: Person) -> str:
     """The article's spelling for a person: its most used full form, else its most used form."""
+    if len(person.forms) == 1:
+        return next(iter(person.forms))
     full = {f: n for f, n in person.forms.items() if len(f.split()) >= 2}
     pool = full or person.forms
     return max(pool, key=pool.get) if pool else person.name
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (restored after, if it was on).
+
+    The linking loop allocates many small objects that form no cycles (reference counting frees
+    them), yet each allocation burst triggers collections that rescan them all (a quarter of its
+    time). Also a decorator: `@gc_paused()`.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@gc_paused()
 def link_articles(frame: pl.DataFrame) -> pl.DataFrame:
     """`link_article` over every article of `frame` (article_id, body, candidate field lists, span lists)."""
-    cols = {name: frame[name].to_list() for name in frame.columns}
+    # flat columns convert to Python faster than per-article lists; each article takes a slice
+    flat = frame.select(CANDIDATE_FIELDS).explode(CANDIDATE_FIELDS, empty_as_null=False, keep_nulls=False)
+    cands = list(map(Candidate, *(flat[f].to_list() for f in CANDIDATE_FIELDS)))
+    counts = frame.select(pl.col("start_char").list.len().fill_null(0)).to_series().to_list()
+    spans = frame.select(pl.col("span_starts").fill_null([]), pl.col("span_ends").fill_null([]))
+    span_pairs = [list(zip(a, b, strict=True)) for a, b in zip(*(c.to_list() for c in spans), strict=True)]
     rows = []
-    for i, article_id in enumerate(cols["article_id"]):
-        fields = (cols[f][i] for f in CANDIDATE_FIELDS)
-        cands = [Candidate(*values) for values in zip(*fields, strict=True)]
-        spans = list(zip(cols["span_starts"][i] or [], cols["span_ends"][i] or [], strict=True))
-        rows.extend((article_id, *row) for row in link_article(cols["body"][i] or "", cands, spans))
+    at = 0
+    for article_id, body, n, pairs in zip(frame["article_id"].to_list(), frame["body"].to_list(), counts,
+                                          span_pairs, strict=True):
+        rows.extend((article_id, *row) for row in link_article(body or "", cands[at:at + n], pairs))
+        at += n
     columns = zip(*rows, strict=True) if rows else [[] for _ in LINKED_SCHEMA]
     return pl.DataFrame(dict(zip(LINKED_SCHEMA, columns, strict=True)), schema=LINKED_SCHEMA)
 
@@ -1029,11 +1127,16 @@ def extract_mentions(articles: pl.LazyFrame, *, registry: pl.LazyFrame | None = 
     articles; this step needs no other article, so it can run on new files only.
     """
     seeds = registry_people(registry)
-    names = confirm_people(name_candidates(articles).pipe(describe_candidates), registry_name_keys(seeds))
+    names = confirm_people(
+        name_candidates(articles).pipe(person_evidence), registry_name_keys(seeds)
+    ).pipe(mention_details)
     roles = role_candidates(articles).pipe(describe_candidates)
     candidates = pl.concat([names, roles, pronoun_candidates(articles)], how="diagonal_relaxed")
+    # quotes only keep pronouns from naming a speaker (`resolve_pronouns`): articles without a
+    # pronoun need no quote spans
+    with_pronouns = articles.filter(pl.col("body").str.contains(PRONOUN))
     return (
-        link_mentions(candidates, articles, quote_spans(articles))
+        link_mentions(candidates, articles, quote_spans(with_pronouns))
         .rename({"local_name": "person_name"})
         .select(MENTION_COLUMNS)
         .sort("article_id", "start_char")
