@@ -106,6 +106,52 @@ def process_peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process started by `pid`, and by those, ... (Linux /proc; [] elsewhere)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text(encoding="ascii").split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            found += [child, *descendants(child)]
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process in MB (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:")), 0.0)
+    except OSError:
+        return 0.0
+
+
+class TreeRss:
+    """Samples the summed RSS of this process and every process it started (extraction processes), every
+    `interval` seconds, while in a `with` block: their peak is the run's real memory."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tree-rss", daemon=True)
+
+    def __enter__(self) -> TreeRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(self.interval):
+            self.peak_mb = max(self.peak_mb, sum(rss_mb(pid) for pid in [me, *descendants(me)]))
+
+
 # --- one measured flow run -------------------------------------------------------------------------
 
 def load_flow(spec: str) -> Callable[..., Any]:
@@ -251,7 +297,7 @@ def measure_run(input_dir: Path, warehouse: Path, flow_spec: str = DEFAULT_FLOW,
     stage_file = getattr(getattr(flow, "fn", flow), "__code__", None)
     sampler = Sampler(stage_file=stage_file and stage_file.co_filename) if profile else contextlib.nullcontext()
     t0 = time.perf_counter()
-    with contextlib.redirect_stdout(sys.stderr), sampler:
+    with contextlib.redirect_stdout(sys.stderr), sampler, TreeRss() as tree:
         state = flow(str(input_dir), str(warehouse), return_state=True, **options)
     seconds = time.perf_counter() - t0
     result: dict[str, Any] = {
@@ -259,6 +305,7 @@ def measure_run(input_dir: Path, warehouse: Path, flow_spec: str = DEFAULT_FLOW,
         "baseline_rss_mb": baseline,
         "run_peak_rss_mb": proc_status_mb("VmHWM") if hwm_reset else None,
         "process_peak_rss_mb": process_peak_rss_mb(),
+        "tree_peak_rss_mb": tree.peak_mb,
         "pid": os.getpid(),
     }
     if isinstance(sampler, Sampler) and profile:
@@ -451,7 +498,7 @@ def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: in
     unchanged_s = completed_seconds(runs["unchanged"])
     task_runs = {label: run.get("task_runs") if run.get("status") == "completed" else None
                  for label, run in runs.items()}
-    peak = full.get("process_peak_rss_mb")
+    peak = max(full.get("process_peak_rss_mb") or 0, full.get("tree_peak_rss_mb") or 0) or None
     result: dict[str, Any] = {
         "articles": articles,
         "small_articles": small,
@@ -485,7 +532,7 @@ def report(articles: int, small: int, seed: int, isolate: bool, corpus_bytes: in
         "task_runs": full.get("task_runs"),
         "task_runs_by_run": task_runs,
         "task_runs_constant": (task_runs["full"] is not None and task_runs["full"] == task_runs["small"]),
-        "workers": workers,  # > 1: peak RSS is the flow process's only, not its pool workers'
+        "workers": workers,
         "machine": machine_info(),
         "code": code_version(),
         "runs": {label: {k: rounded(v) for k, v in run.items() if k != "pid"} for label, run in runs.items()},
@@ -560,7 +607,8 @@ def format_table(r: dict[str, Any]) -> str:
             f"{label:<28}{count:>9}{fmt(sec, '.3f'):>10}"
             f"{fmt(sec / count * 1e6 if sec is not None and count else None, '.1f'):>12}"
             f"{fmt(count / sec if sec and count else None, '.0f'):>12}"
-            f"{fmt(run.get('process_peak_rss_mb'), '.0f'):>13}{fmt(run.get('task_runs'), 'd'):>11}"
+            f"{fmt(max(run.get('process_peak_rss_mb') or 0, run.get('tree_peak_rss_mb') or 0), '.0f'):>13}"
+            f"{fmt(run.get('task_runs'), 'd'):>11}"
             f"{fmt(processed, 'd'):>11}  {run.get('status')}"
         )
     full_s = r["full_run_s"]
@@ -579,8 +627,9 @@ def format_table(r: dict[str, Any]) -> str:
         f"{fmt(r['slope_over_floor'], '.1f')}x the floor's {r['floor_us_per_article']:.1f} us/article",
         f"throughput:              {fmt(r['articles_per_s'], '.0f')} articles/s, "
         f"{fmt(r['quotes_per_s'], '.0f')} quotes/s ({fmt(r['quotes'], 'd')} quotes)",
-        f"peak RSS (full run):     {fmt(r['peak_rss_mb'], '.0f')} MB for the process, "
-        f"{fmt(r['run_peak_rss_mb'], '.0f')} MB during the flow (from {fmt(r['baseline_rss_mb'], '.0f')} MB)",
+        f"peak RSS (full run):     {fmt(r['peak_rss_mb'], '.0f')} MB (the flow process with its extraction "
+        f"processes), {fmt(r['run_peak_rss_mb'], '.0f')} MB for the flow process during the flow "
+        f"(from {fmt(r['baseline_rss_mb'], '.0f')} MB)",
         f"not in the run times:    imports {fmt(r['import_s'], '.2f')} s per process, first flow run in a "
         f"fresh API {fmt(r['first_run_s'], '.2f')} s, API start {fmt(r['api_startup_s'], '.2f')} s",
         "",

@@ -36,6 +36,8 @@ def check_run_args(args: argparse.Namespace) -> tuple[Path, Path]:
         raise CliError("--batch-articles must be a positive number of articles")
     if args.workers <= 0:
         raise CliError("--workers must be a positive number of extraction tasks")
+    if args.processes is not None and args.processes <= 0:
+        raise CliError("--processes must be a positive number of processes")
     if args.dask_address and args.task_runner != "dask":
         raise CliError("--dask-address goes with --task-runner dask")
     if args.max_bytes <= 0:
@@ -71,7 +73,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         flow = with_task_runner(args.task_runner, args.dask_address, args.workers)
         summary = flow(str(input_dir), str(warehouse), full_refresh=args.full_refresh, registry=args.registry or None,
                        batch_files=args.batch_files, batch_articles=args.batch_articles, workers=args.workers,
-                       max_bytes=args.max_bytes, extensions=extensions)
+                       processes=args.processes, max_bytes=args.max_bytes, extensions=extensions)
     except WarehouseBusy as busy:
         print(f"wirehouse: {busy}", file=sys.stderr)
         return 3
@@ -135,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1,
                      help="extraction tasks running side by side, each with its share of the files; more "
                           "than 1 pays with cores to spare or a Dask cluster (default %(default)s)")
+    run.add_argument("--processes", type=int, default=None,
+                     help="local processes each extraction task runs its batches on; 1 keeps them in the "
+                          "task's own process (default: one per core)")
     run.add_argument("--task-runner", choices=("thread", "process", "dask"), default="thread",
                      help="where extraction tasks run: threads of this process, a pool of --workers local "
                           "processes, or a Dask cluster (default %(default)s)")

@@ -23,10 +23,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import wait
 
 import ingest
+from flows import extraction
 from flows.environment import DEFAULT_REGISTRY
 from transforms import people, stages
 from transforms.duplicates import near_duplicate_links, paragraph_keys
-from transforms.temporal import extract_temporal_expressions
 from warehouse import store, workspace
 from warehouse.settings import sidecar, warehouse_path
 
@@ -191,31 +191,27 @@ def plan_changes(inputs: Inputs, previous: Previous) -> ChangePlan:
 
 @task(cache_policy=NO_CACHE)
 def extract_articles(new_files: pl.DataFrame, registry: pl.DataFrame | None, spill_dir: Path,
-                     batch_files: int) -> int:
-    """Per-article extraction of new or changed files, `batch_files` at a time, each batch spilled to
-    Parquet: article fields, mentions, quotes, dated expressions, events. Returns the articles extracted."""
+                     batch_files: int, processes: int = 1) -> int:
+    """Per-article extraction of new or changed files, `batch_files` at a time on `processes` local
+    processes, each batch spilled to Parquet: article fields, mentions, quotes, dated expressions,
+    events. Returns the articles extracted."""
     logger = get_run_logger()
-    batches = [new_files.head(0)] if new_files.height == 0 else list(new_files.iter_slices(batch_files))
+    size = extraction.batch_size(new_files.height, batch_files, processes)
+    batches = [new_files.head(0)] if new_files.height == 0 else list(new_files.iter_slices(size))
     done = 0
-    for number, batch in enumerate(batches):
-        articles = stages.read_articles(batch.lazy()).collect()
-        mentions = people.extract_mentions(articles.lazy(), registry=lazy(registry)).collect()
-        temporal = extract_temporal_expressions(articles.lazy()).collect()
-        lazies = stages.extract_per_article(articles.lazy(), mentions.lazy(), temporal.lazy())
-        lazies["paragraph_keys"] = paragraph_keys(articles.lazy())  # for re-post linking, without the bodies
-        workspace.spill(spill_dir, number, dict(zip(lazies, pl.collect_all(lazies.values()), strict=True)))
-        done += batch.height
+    for files in extraction.extract_batches(batches, registry, spill_dir, processes):
+        done += files
         if len(batches) > 1:
             logger.info("extracted %d of %d files", done, new_files.height)
     return done
 
 
 def extract_in_parallel(new_files: pl.DataFrame, registry: pl.DataFrame | None, extracted: Path, workers: int,
-                        batch_files: int) -> None:
+                        batch_files: int, processes: int) -> None:
     """Deal the new files out to `workers` extraction tasks and wait for all of them."""
     shares = [new_files] if workers <= 1 else [new_files.gather(range(i, new_files.height, workers))
                                                for i in range(workers)]
-    parts = [extract_articles.submit(share, registry, extracted / f"part-{i}", batch_files)
+    parts = [extract_articles.submit(share, registry, extracted / f"part-{i}", batch_files, processes)
              for i, share in enumerate(shares)]
     wait(parts)
     for part in parts:
@@ -356,11 +352,13 @@ def wirehouse_flow(
     extensions: tuple[str, ...] = ingest.DEFAULT_EXTENSIONS,
     workers: int = 1,
     batch_articles: int = 5000,
+    processes: int | None = None,
 ) -> RunSummary:
     """Run once over the input folder and publish a validated warehouse (or keep the last good one).
 
-    Extraction runs as `workers` tasks, each taking `batch_files` files at a time; the cross-article
-    steps and the checks take `batch_articles` articles at a time. Memory is bounded by those sizes.
+    Extraction runs as `workers` tasks, each taking `batch_files` files at a time on `processes` local
+    processes (default: one per core); the cross-article steps and the checks take `batch_articles`
+    articles at a time. Memory is bounded by those sizes.
     """
     logger = get_run_logger()
     target = warehouse_path(warehouse)
@@ -396,7 +394,8 @@ def wirehouse_flow(
                 published = previous.articles
             else:
                 with summary.timed("extract"):
-                    extract_in_parallel(plan.new_files, known_people, extracted, workers, batch_files)
+                    extract_in_parallel(plan.new_files, known_people, extracted, workers, batch_files,
+                                        extraction.default_processes() if processes is None else processes)
                 plan.new_files = plan.new_files.drop("text")  # extracted and spilled: free the texts
                 with summary.timed("resolve"):
                     published = resolve_people_and_stories(

@@ -322,3 +322,19 @@ def test_adding_an_article_to_a_corpus_gives_what_a_rebuild_gives(prefect_api, t
     assert added.files_processed == 1
     wirehouse_flow(str(folder), str(tmp_path / "rebuilt.duckdb"))
     assert contents(tmp_path / "w.duckdb") == contents(tmp_path / "rebuilt.duckdb")
+
+
+def test_batches_on_two_local_processes_give_the_same_tables_as_one_batch(sample_run, tmp_path):
+    folder, single_batch, _ = sample_run
+    summary = wirehouse_flow(str(folder), str(tmp_path / "w.duckdb"), batch_files=2, processes=2)
+    assert summary.status == "completed"
+    assert contents(tmp_path / "w.duckdb") == contents(single_batch)
+
+
+def test_batches_are_small_enough_for_every_process_and_no_larger_than_asked():
+    from flows.extraction import MIN_POOLED_BATCH, batch_size
+
+    assert batch_size(10_000, 2000, 1) == 2000
+    assert batch_size(10_000, 2000, 2) == 1250  # four batches per process
+    assert batch_size(100_000, 2000, 2) == 2000
+    assert batch_size(5, 2000, 2) == MIN_POOLED_BATCH
