@@ -310,3 +310,15 @@ def test_samples_link_the_h20_exports_across_articles(sample_events):
     )
     assert exports["article_id"].n_unique() >= 2
     assert exports["story_event_id"].n_unique() == 1
+
+
+def test_story_ids_name_each_description_once_however_often_it_is_repeated():
+    from transforms.events import story_ids
+
+    rows = [("e3", "allow", "Trump administration", "H20 chips", "2025-07")] * 3 + [
+        ("e1", "allow", "Trump administration", "NVIDIA's H20 chips", "2025-07-15")]
+    events = pl.LazyFrame([(i, act, a, o, d) for i, act, a, o, d in rows],
+                          schema=["event_id", "action", "actor", "object", "event_date"], orient="row")
+    got = story_ids(events).collect().sort("object")
+    assert got["object"].to_list() == ["H20 chips", "NVIDIA's H20 chips"]
+    assert got["story_event_id"].to_list() == ["e1", "e1"]

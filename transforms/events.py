@@ -519,6 +519,10 @@ def extract_events(articles: pl.LazyFrame, temporal: pl.LazyFrame, mentions: pl.
     )
 
 
+STORY_DESCRIPTION = ["action", "actor", "object", "event_date"]
+"""What decides whether two events tell the same story: events described alike share their story."""
+
+
 def _object_tokens(object_: pl.Expr) -> pl.Expr:
     """Content words of an object ('NVIDIA's H20 chips' -> ['nvidia', 'h20', 'chip']) for overlap tests."""
     return (
@@ -558,8 +562,10 @@ def _adopt_finer_story(labels: pl.LazyFrame, pairs: pl.LazyFrame, level: int) ->
     )
 
 
-def link_story_events(events: pl.LazyFrame) -> pl.LazyFrame:
-    """Give one story_event_id to events that are the same happening reported in several places.
+def story_ids(events: pl.LazyFrame) -> pl.LazyFrame:
+    """Events (`STORY_DESCRIPTION` and event_id) -> (`STORY_DESCRIPTION`, story_event_id) of the
+    descriptions linked into a story: events that are the same happening reported in several places
+    (an event whose description is not listed is its own story).
 
     Matching events: same action and same (non-NULL) actor, objects sharing at least half their
     words (Jaccard >= 0.5; two events without objects match only when both are dated), and
@@ -576,10 +582,10 @@ def link_story_events(events: pl.LazyFrame) -> pl.LazyFrame:
     objects = (  # tokenized once per distinct object: wire copy repeats the same few hundred
         events.select("object").unique().with_columns(_object_tokens(pl.col("object")).list.sort().alias("_tokens"))
     )
-    keyed = (
-        events.select("event_id", "action", "actor", "event_date", "object")
+    described = STORY_DESCRIPTION
+    keyed = (  # one row per distinct description (wire copy repeats them), named by its first event
+        events.group_by(described).agg(pl.col("event_id").min())
         .join(objects, on="object", how="left", nulls_equal=True)
-        .drop("object")
         .cache()
     )
     signature = ["action", "actor", "_key", "event_date"]
@@ -633,14 +639,27 @@ def link_story_events(events: pl.LazyFrame) -> pl.LazyFrame:
         labels = _propagate(labels, same_date).cache()
     for level in (7, 4, 0):
         labels = _adopt_finer_story(labels, pairs, level).cache()
-    event_signature = keyed.with_columns(pl.col("_tokens").list.join(" ").alias("_key")).join(
+    described_signature = keyed.with_columns(pl.col("_tokens").list.join(" ").alias("_key")).join(
         signatures.select(*signature, "sig"), on=signature, how="inner", nulls_equal=True
     )
-    stories = event_signature.join(labels.rename({"event_id": "sig"}), on="sig").select("event_id", "story")
-    kept = [c for c in events.collect_schema().names() if c != "story_event_id"]  # any projection of events
+    return described_signature.join(labels.rename({"event_id": "sig"}), on="sig").select(
+        *described, pl.col("story").alias("story_event_id"))
+
+
+def with_story_ids(events: pl.LazyFrame, stories: pl.LazyFrame) -> pl.LazyFrame:
+    """Events (any projection with `STORY_DESCRIPTION` and event_id) + `story_ids` -> the events with
+    story_event_id (their own event_id when no other event tells the same story)."""
+    kept = [c for c in events.collect_schema().names() if c != "story_event_id"]
     return (
         events.select(kept)
-        .join(stories, on="event_id", how="left", maintain_order="left")
-        .with_columns(pl.coalesce("story", "event_id").alias("story_event_id"))
+        .join(stories.rename({"story_event_id": "_story"}), on=STORY_DESCRIPTION, how="left", nulls_equal=True,
+              maintain_order="left")
+        .with_columns(pl.coalesce("_story", "event_id").alias("story_event_id"))
         .select(*kept, "story_event_id")
     )
+
+
+def link_story_events(events: pl.LazyFrame) -> pl.LazyFrame:
+    """Give one story_event_id to events that are the same happening reported in several places
+    (`story_ids`); other events keep their own event_id."""
+    return with_story_ids(events, story_ids(events))

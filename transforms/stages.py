@@ -16,7 +16,7 @@ import polars as pl
 from transforms import people
 from transforms.articles import parse_articles
 from transforms.duplicates import near_duplicate_links, paragraph_keys
-from transforms.events import extract_events, link_story_events
+from transforms.events import extract_events, story_ids, with_story_ids
 from transforms.pubdate import find_published_date
 from transforms.quotes import extract_quotes
 from transforms.temporal import infer_dates
@@ -86,9 +86,9 @@ STORY_COLUMNS = ["event_id", "article_id", "action", "actor", "event_date", "obj
 
 
 def story_links(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
-    """Every event (`STORY_COLUMNS` suffice) + `people.person_names` -> (event_id, story_event_id)."""
-    return (events.select(STORY_COLUMNS).pipe(canonical_actors, names).pipe(link_story_events)
-            .select("event_id", "story_event_id"))
+    """Every event (`STORY_COLUMNS` suffice) + `people.person_names` -> `events.story_ids`: a small map
+    from event descriptions (with canonical actors) to their story."""
+    return events.select(STORY_COLUMNS).pipe(canonical_actors, names).pipe(story_ids)
 
 
 def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, duplicates: pl.LazyFrame,
@@ -101,8 +101,7 @@ def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, dup
         "mentions": people.canonical_mentions(per_article["mentions"], names),
         "quotes": people.canonical_quotes(per_article["quotes"], names),
         "temporal_expressions": per_article["temporal_expressions"],
-        "events": events.pipe(canonical_actors, names).drop("story_event_id")
-        .join(stories, on="event_id", how="left", maintain_order="left")
+        "events": events.pipe(canonical_actors, names).pipe(with_story_ids, stories)
         .select(*events.collect_schema().names(), "local_actor"),
     }
 
