@@ -22,7 +22,6 @@ from transforms.people import (
     canonical_mentions,
     extract_mentions,
     gc_paused,
-    marked_spans,
     match_people,
     name_keys,
     name_mask,
@@ -301,21 +300,21 @@ def test_name_mask_words_are_ascii() -> None:
     assert masked.lower() == body.item().lower() and len(masked) == len(body.item())
 
 
-def test_marked_spans_match_regex_spans() -> None:
-    """One-pass spans equal `regex_spans`: offsets in characters, boundary dropped, NULs in the text."""
+def test_regex_spans_give_character_offsets_without_the_boundary() -> None:
+    """Offsets in characters, the boundary character dropped, NULs in the text, no text at all."""
     bodies = pl.LazyFrame({
         "article_id": ["a0", "a1", "a2", "a3"],
         "body": ["Ana Ruiz met Étienne Dupont. He said the CEO of Acme left.",
                  "no names here", "\x00Tom Baker\x00 and\x00the chief executive\x00he\x00",
                  None],
     })
-    for core, boundary in ((NAME_RUN, NAME_BOUNDARY), (ROLE_ONLY, NOT_LETTER), (PRONOUN, None)):
-        got = marked_spans(bodies, core, boundary=boundary).collect()
-        assert got.equals(regex_spans(bodies, core, boundary=boundary).collect())
-    names = marked_spans(bodies, NAME_RUN, boundary=NAME_BOUNDARY).collect()
+    names = regex_spans(bodies, NAME_RUN, boundary=NAME_BOUNDARY).collect()
     assert names.select("article_id", "start_char", "end_char", "match").rows()[:2] == [
         ("a0", 0, 8, "Ana Ruiz"), ("a0", 13, 27, "Étienne Dupont")]
     assert ("a2", 1, 10, "Tom Baker") in names.rows()
+    assert regex_spans(bodies, PRONOUN).collect().rows() == [("a0", 29, 31, "He"), ("a2", 36, 38, "he")]
+    assert regex_spans(bodies, ROLE_ONLY, boundary=NOT_LETTER).collect().rows() == [
+        ("a0", 37, 52, "the CEO of Acme"), ("a2", 16, 35, "the chief executive")]  # boundary dropped
 
 
 def test_name_keys_fold_and_split_a_name() -> None:

@@ -64,6 +64,7 @@ from transforms.textspans import (
     UPPER,
     context_after,
     fold_name,
+    regex_spans,
     stable_id,
 )
 
@@ -144,40 +145,6 @@ def name_mask(body: pl.Expr) -> pl.Expr:
 # --- candidates ----------------------------------------------------------------------------------
 
 
-def marked_spans(
-    frame: pl.LazyFrame, core: str, *, text: str = "body", boundary: str | None = None
-) -> pl.LazyFrame:
-    """`textspans.regex_spans` (same rows, same order) from one regex pass instead of two.
-
-    Each match is wrapped in NUL marks and the text split on them: parts alternate gap, match, gap,
-    ..., so the running character length of the parts ends each match. NULs already in the text
-    become \x01 first, which the patterns here treat alike (both non-letter, non-space, non-word);
-    `core` must not match the empty string.
-    """
-    pattern = rf"(?:^|{boundary})(?:{core})" if boundary else core
-    marked = pl.col(text).str.replace_all("\x00", "\x01", literal=True).str.replace_all(pattern, "\x00${0}\x00")
-    part_ends = pl.col("parts").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum())
-    lead = pl.col("match").str.contains(rf"^{boundary}").cast(pl.Int64) if boundary else pl.lit(0, pl.Int64)
-    return (
-        frame.select("article_id", marked.str.split("\x00").alias("parts"))
-        .select(
-            "article_id",
-            pl.col("parts").list.gather_every(2, 1).alias("match"),
-            part_ends.list.gather_every(2, 1).alias("end_char"),
-        )
-        .explode("match", "end_char")
-        .filter(pl.col("match").is_not_null())
-        .with_columns(lead.alias("lead"))
-        .select(
-            "article_id",
-            (pl.col("end_char") - pl.col("match").str.len_chars().cast(pl.Int64) + pl.col("lead"))
-            .alias("start_char"),
-            "end_char",
-            pl.col("match").str.slice(pl.col("lead")).alias("match"),
-        )
-    )
-
-
 def per_distinct(column: str, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """Element-wise `fn` of `column` computed once per distinct value: candidate texts repeat a lot."""
     distinct = pl.col(column).unique(maintain_order=True)
@@ -194,7 +161,7 @@ def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Capitalized name runs (role and function words excluded; not only place or calendar words)."""
     masked = articles.select("article_id", "body", name_mask(pl.col("body")).alias("masked"))
     return (
-        marked_spans(masked, NAME_RUN, text="masked", boundary=NAME_BOUNDARY)
+        regex_spans(masked, NAME_RUN, text="masked", boundary=NAME_BOUNDARY)
         # the masked run has the text's words, some lowercased (ASCII words): the same when lowercase
         .filter(~per_distinct("match", place_or_date))
         .join(articles.select("article_id", "body"), on="article_id", how="left")
@@ -208,7 +175,7 @@ def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
 
 def pronoun_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Subject pronouns he/she: the implicit speakers of "he said" and "She added"."""
-    return marked_spans(articles, PRONOUN).select(
+    return regex_spans(articles, PRONOUN).select(
         "article_id", "start_char", "end_char",
         pl.col("match").alias("text"),
         pl.lit("pronoun").alias("kind"),
@@ -222,7 +189,7 @@ def pronoun_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
 def role_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Role-only references ("the CEO", "the Commerce Secretary") that are not followed by a name."""
     return (
-        marked_spans(articles, ROLE_ONLY, boundary=NOT_LETTER)
+        regex_spans(articles, ROLE_ONLY, boundary=NOT_LETTER)
         .join(articles.select("article_id", "body"), on="article_id", how="left")
         .with_columns(pl.col("match").alias("text"), pl.lit("role").alias("kind"))
         .filter(~context_after(pl.col("body"), pl.col("end_char"), 40).str.contains(NAME_FOLLOWS))

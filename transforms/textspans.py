@@ -25,19 +25,26 @@ def regex_spans(
     `boundary` is a character class that must precede a match (a stand-in for look-behind, which
     polars regexes lack); a match may also sit at the very start of the text. The boundary
     character is matched, then dropped from the span.
+
+    One regex pass: each match is wrapped in NUL marks and the text split on them, so parts
+    alternate gap, match, gap, ... and the running character length of the parts ends each match.
+    NULs already in the text become \x01 first (patterns must treat them alike: both non-letter,
+    non-space, non-word); `core` must not match the empty string.
     """
     pattern = rf"(?:^|{boundary})(?:{core})" if boundary else core
-    piece_len = pl.col("piece").str.len_chars().cast(pl.Int64)
+    marked = pl.col(text).str.replace_all("\x00", "\x01", literal=True).str.replace_all(pattern, "\x00${0}\x00")
+    part_ends = pl.col("parts").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum())
     lead = pl.col("match").str.contains(rf"^{boundary}").cast(pl.Int64) if boundary else pl.lit(0, pl.Int64)
     return (
-        frame.select(
+        frame.select("article_id", marked.str.split("\x00").alias("parts"))
+        .select(
             "article_id",
-            pl.col(text).str.extract_all(rf"(?s).*?(?:{pattern})").alias("piece"),
-            pl.col(text).str.extract_all(pattern).alias("match"),
+            pl.col("parts").list.gather_every(2, 1).alias("match"),
+            part_ends.list.gather_every(2, 1).alias("end_char"),
         )
-        .explode("piece", "match")
-        .filter(pl.col("piece").is_not_null())
-        .with_columns(piece_len.cum_sum().over("article_id").alias("end_char"), lead.alias("lead"))
+        .explode("match", "end_char")
+        .filter(pl.col("match").is_not_null())
+        .with_columns(lead.alias("lead"))
         .select(
             "article_id",
             (pl.col("end_char") - pl.col("match").str.len_chars().cast(pl.Int64) + pl.col("lead"))
