@@ -7,6 +7,7 @@ are recomputed over everything, so an incremental run equals a full rebuild.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 import time
@@ -50,6 +51,7 @@ class RunSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     validation_success: bool | None = None
     message: str = ""
+    registry_digest: str = ""
 
     @contextmanager
     def timed(self, stage: str):
@@ -64,7 +66,7 @@ class RunSummary:
         """The row this run adds to the `runs` table."""
         return {key: getattr(self, key) for key in (
             "run_id", "started_at", "finished_at", "status", "files_seen", "files_processed",
-            "articles_loaded", "files_quarantined", "validation_success", "message",
+            "articles_loaded", "files_quarantined", "validation_success", "message", "registry_digest",
         )} | {"stage_seconds": json.dumps(self.stage_seconds)}
 
 
@@ -130,13 +132,16 @@ def read_articles(input_dir: Path, known: pl.DataFrame, max_bytes: int, extensio
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def read_previous(warehouse: Path, full_refresh: bool) -> Previous:
+def read_previous(warehouse: Path, full_refresh: bool, registry_digest: str) -> Previous:
     """File accounting, article ids and check history of the published warehouse (empty when there is none,
-    and when it was made by an older wirehouse: the run then rebuilds it)."""
+    and when it was made by an older wirehouse or with another registry: the run then rebuilds it)."""
     missing = [] if full_refresh or not warehouse.exists() else store.missing_columns(warehouse)
     if missing:
         get_run_logger().warning("%s lacks columns of this version (%s): rebuilding it from the input files",
                                  warehouse, ", ".join(missing))
+        full_refresh = True
+    elif not full_refresh and warehouse.exists() and last_registry_digest(warehouse) != registry_digest:
+        get_run_logger().warning("the people registry changed since the last run: rebuilding %s", warehouse)
         full_refresh = True
     found = {} if full_refresh else store.read_tables(warehouse, ("file_state", "quarantine", "validations"))
     articles = ({} if full_refresh else store.read_tables(warehouse, ("articles",), columns="article_id, source_name"))
@@ -149,6 +154,20 @@ def read_previous(warehouse: Path, full_refresh: bool) -> Previous:
         quarantine=found.get("quarantine", pl.DataFrame(schema={**store.QUARANTINE_ROW_SCHEMA, "run_id": pl.String})),
         validations=found.get("validations"),
     )
+
+
+def registry_digest(path: Path | None) -> str:
+    """A short hash of the registry file ('' for none): extraction and clustering depend on it."""
+    if path is None or not path.is_file():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def last_registry_digest(warehouse: Path) -> str | None:
+    """The registry digest of the last completed run that built the warehouse (None when unknown)."""
+    runs = store.read_tables(warehouse, ("runs",), columns="registry_digest, status, started_at").get("runs")
+    done = None if runs is None else runs.filter(pl.col("status") == "completed").sort("started_at")
+    return None if done is None or done.height == 0 else done["registry_digest"][-1]
 
 
 def known_files(previous: Previous) -> pl.DataFrame:
@@ -362,12 +381,14 @@ def wirehouse_flow(
     """
     logger = get_run_logger()
     target = warehouse_path(warehouse)
-    summary = RunSummary(run_id=str(uuid.uuid4()), warehouse=str(target), started_at=datetime.now(UTC))
+    registry_path = Path(registry) if registry else None
+    summary = RunSummary(run_id=str(uuid.uuid4()), warehouse=str(target), started_at=datetime.now(UTC),
+                         registry_digest=registry_digest(registry_path))
     with store.writer_lock(target):
         with summary.timed("read"):
-            previous = read_previous(target, full_refresh)
+            previous = read_previous(target, full_refresh, summary.registry_digest)
             inputs = read_articles(Path(input_dir), known_files(previous), max_bytes, tuple(extensions))
-            known_people = read_registry(Path(registry) if registry else None)
+            known_people = read_registry(registry_path)
             plan = plan_changes(inputs, previous)
             inputs.files = inputs.files.drop("text")  # the texts to extract are in plan.new_files
         quarantine = inputs.quarantine.with_columns(pl.lit("files").alias("table_name"))

@@ -338,3 +338,19 @@ def test_batches_are_small_enough_for_every_process_and_no_larger_than_asked():
     assert batch_size(10_000, 2000, 2) == 1250  # four batches per process
     assert batch_size(100_000, 2000, 2) == 2000
     assert batch_size(5, 2000, 2) == MIN_POOLED_BATCH
+
+
+def test_a_changed_registry_rebuilds_the_warehouse(prefect_api, tmp_path):
+    from flows.environment import DEFAULT_REGISTRY
+
+    folder = copy_samples(tmp_path / "input")
+    registry = tmp_path / "registry.csv"
+    shutil.copy(DEFAULT_REGISTRY, registry)
+    warehouse = tmp_path / "w.duckdb"
+    assert wirehouse_flow(str(folder), str(warehouse), registry=str(registry)).files_processed == 5
+    assert wirehouse_flow(str(folder), str(warehouse), registry=str(registry)).files_processed == 0
+    registry.write_text(registry.read_text() + 'Jensen Huang,"Jen-Hsun Huang;Huang Renxun",chief executive\n')
+    rebuilt = wirehouse_flow(str(folder), str(warehouse), registry=str(registry))
+    assert rebuilt.files_processed == 5
+    digests = one(warehouse, "SELECT registry_digest FROM runs ORDER BY started_at")
+    assert digests[0] == digests[1] != digests[2]

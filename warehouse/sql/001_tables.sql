@@ -140,7 +140,8 @@ CREATE TABLE IF NOT EXISTS runs (
     files_quarantined   INTEGER,
     stage_seconds       JSON,
     validation_success  BOOLEAN,
-    message             VARCHAR
+    message             VARCHAR,
+    registry_digest     VARCHAR                          -- the people registry the run used
 );
 
 CREATE TABLE IF NOT EXISTS validations (

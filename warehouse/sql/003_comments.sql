@@ -128,6 +128,7 @@ COMMENT ON COLUMN runs.files_quarantined IS 'Files refused';
 COMMENT ON COLUMN runs.stage_seconds IS 'Seconds per stage (JSON)';
 COMMENT ON COLUMN runs.validation_success IS 'Whether every critical expectation passed';
 COMMENT ON COLUMN runs.message IS 'Why a run failed';
+COMMENT ON COLUMN runs.registry_digest IS 'First 16 hex characters of the SHA-256 of the people registry file the run used (empty: none); a run with another registry rebuilds the warehouse';
 
 COMMENT ON TABLE validations IS 'One row per expectation checked in a run';
 COMMENT ON COLUMN validations.run_id IS 'The flow run that wrote the row';
