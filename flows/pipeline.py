@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 import time
 import uuid
@@ -346,10 +347,18 @@ def article_sources(articles: pl.DataFrame, quarantine: pl.DataFrame) -> pl.Data
 
 
 def record_run(warehouse: Path, summary: RunSummary) -> None:
-    """Append the run to the run log beside the warehouse (kept even when the run fails)."""
+    """Add the run to the run log beside the warehouse (kept even when the run fails); recording the same
+    run again replaces its line, to add the stages that came after."""
     row = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in summary.runs_row().items()}
-    with open(sidecar(warehouse, ".runs.jsonl"), "a", encoding="utf-8") as log:
-        log.write(json.dumps(row) + "\n")
+    log = sidecar(warehouse, ".runs.jsonl")
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    if lines and json.loads(lines[-1]).get("run_id") == summary.run_id:
+        rewritten = log.with_name(log.name + ".tmp")
+        rewritten.write_text("\n".join([*lines[:-1], json.dumps(row)]) + "\n", encoding="utf-8")
+        os.replace(rewritten, log)
+        return
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(json.dumps(row) + "\n")
 
 
 def read_run_log(warehouse: Path) -> pl.DataFrame:
@@ -459,6 +468,7 @@ def wirehouse_flow(
                 summary.table_rows = load_warehouse(staging, None if fast_path else resolved, tables, refused)
             with summary.timed("publish"):
                 publish(staging, target)
+            record_run(target, summary)  # with load and publish: the next run's `runs` table has them
         logger.info("published %s: %s", target, summary.table_rows)
     return summary
 

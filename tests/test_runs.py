@@ -354,3 +354,12 @@ def test_a_changed_registry_rebuilds_the_warehouse(prefect_api, tmp_path):
     assert rebuilt.files_processed == 5
     digests = one(warehouse, "SELECT registry_digest FROM runs ORDER BY started_at")
     assert digests[0] == digests[1] != digests[2]
+
+
+def test_earlier_runs_show_their_load_and_publish_seconds(incremental):
+    import json
+
+    warehouse, _, summaries = incremental
+    stages = dict(one(warehouse, "SELECT run_id, stage_seconds FROM runs"))
+    assert {"read", "extract", "load", "publish"} <= set(json.loads(stages[summaries["first"].run_id]))
+    assert {"read", "load", "publish"} <= set(json.loads(stages[summaries["unchanged"].run_id]))

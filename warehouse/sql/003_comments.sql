@@ -125,7 +125,7 @@ COMMENT ON COLUMN runs.files_seen IS 'Files found under the input folder';
 COMMENT ON COLUMN runs.files_processed IS 'New or changed files extracted';
 COMMENT ON COLUMN runs.articles_loaded IS 'Articles in the warehouse after the run';
 COMMENT ON COLUMN runs.files_quarantined IS 'Files refused';
-COMMENT ON COLUMN runs.stage_seconds IS 'Seconds per stage (JSON)';
+COMMENT ON COLUMN runs.stage_seconds IS 'Seconds per stage (JSON); load and publish happen after the table is written, so the latest run shows them from the next run on (the run log beside the warehouse has them at once)';
 COMMENT ON COLUMN runs.validation_success IS 'Whether every critical expectation passed';
 COMMENT ON COLUMN runs.message IS 'Why a run failed';
 COMMENT ON COLUMN runs.registry_digest IS 'First 16 hex characters of the SHA-256 of the people registry file the run used (empty: none); a run with another registry rebuilds the warehouse';
