@@ -272,3 +272,33 @@ def test_find_verbs_leaves_out_a_verb_running_past_the_end():
     assert [v.text for v in find_verbs(a, 0, len(body))] == ["said", "pointed out"]
     assert [v.text for v in find_verbs(a, 0, body.index(" out"))] == ["said"]
     assert find_verbs(a, body.index("it"), body.index("Lee")) == []
+
+
+def test_subject_gap_agrees_with_the_gap_regex():
+    """The plain-space shortcut of `subject_gap` accepts exactly what `GAP_RE` accepts."""
+    from transforms.attribution import GAP_RE, subject_gap
+
+    text = "Hill said; Hill \u00a0\n said; Hill, who leads it, said; Hill Commerce Secretary said; Hill then said"
+    for gap in (" ", " \u00a0\n ", ", who leads it, ", " Commerce Secretary ", " then ", "", " to ", "; "):
+        start = text.find(gap) if gap else 0
+        assert subject_gap(text, start, start + len(gap)) == bool(GAP_RE.fullmatch(text, start, start + len(gap)))
+    assert subject_gap(text, 4, 5) and not subject_gap(text, 4, 11)
+
+
+def test_mentions_reach_attribution_as_mention_tuples():
+    """`attribute_batch` builds `Mention`s from the mention lists: a named speaker comes out whole."""
+    from transforms.attribution import Mention
+    from transforms.quotes import ATTRIBUTED_SCHEMA, attribute_batch
+
+    body = "“We will build more factories this year,” said Howard Lutnick."
+    start = body.index("Howard")
+    frame = pl.DataFrame({
+        "article_id": ["a0"], "body": [body], "span_starts": [[1]], "span_ends": [[body.index("”")]],
+        "mention_text": [["Howard Lutnick"]], "mention_start": [[start]], "mention_end": [[start + 14]],
+        "mention_person": [["Howard Lutnick"]], "mention_role": [[None]], "mention_resolution": [["exact"]],
+        "verbs": [["said"]], "ends": [["."]],
+    }, schema_overrides={"mention_role": pl.List(pl.String)})
+    out = attribute_batch(frame)
+    assert out.schema == ATTRIBUTED_SCHEMA
+    assert out.select("speaker", "attribution_rule").rows() == [("Howard Lutnick", "said_name")]
+    assert Mention("x", 0, 1, None, None, None) == tuple.__new__(Mention, ("x", 0, 1, None, None, None))

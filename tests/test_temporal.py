@@ -11,6 +11,7 @@ from transforms.temporal import (
     _CASED,
     _FOLDED,
     _MON,
+    _PREFIX_REVERSED,
     _SOURCES,
     PATTERNS,
     _Body,
@@ -287,6 +288,26 @@ def test_a_future_cue_counts_only_in_the_clause_of_the_span():
     assert _has_future_cue(body, body.index("May 4"))
     assert _has_future_cue("Talks will resume on May 4", 21)  # no clause end at all
 
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Talks WILL resume “In the Late” spring; They Are Due On Monday, In MID-June 2025.",
+        "Plans: ſcheduled talks on Sunday; it SHALL be by early in May 2025.",  # 'ſ': no lower-case reading
+    ],
+)
+def test_prefix_start_and_future_cue_read_the_lower_cased_body_like_the_body(body):
+    scanned = _Body(body)
+    size = len(body)
+    for start in range(size + 1):
+        window = max(0, start - 40)
+        expected = size - _PREFIX_REVERSED.match(body[::-1], size - start, size - window).end()
+        assert scanned.prefix_start(start, window) == expected
+        assert scanned.has_future_cue(start) == _has_future_cue(body, start)
+    if scanned.by_starts:  # read on the lower-cased body: case does not matter
+        assert scanned.has_future_cue(body.index("On Monday"))
+        assert scanned.prefix_start(body.index("June"), 0) == body.index("On Monday")  # all prefix words
 
 def test_literals_of_a_found_text_in_any_case():
     assert _literals_of("May") == ("may", "May")  # the needle and the month

@@ -15,6 +15,7 @@ Until `resolve_people` runs, speakers carry each article's own spelling of the n
 import contextlib
 import gc
 from collections.abc import Iterator
+from itertools import repeat
 
 import polars as pl
 
@@ -105,7 +106,9 @@ def attribute_batch(frame: pl.DataFrame) -> pl.DataFrame:
             *(column.to_list() for column in frame.iter_columns()), strict=True
         ):
             spans = list(zip(span_starts or [], span_ends or [], strict=True))
-            mentions = list(map(Mention, *mention_fields)) if mention_fields[0] else []
+            # tuple.__new__ builds the named tuples in C (Mention's own __new__ is Python code)
+            mention_rows = zip(*mention_fields, strict=True) if mention_fields[0] else ()
+            mentions = list(map(tuple.__new__, repeat(Mention), mention_rows))
             found = attribute_article(body, spans, mentions, verbs or [], ends or [])
             article_ids += [article_id] * len(found)
             rows += found

@@ -97,6 +97,9 @@ _FUTURE_CUE = re.compile(
     r"|(?:is|are)\s+expected\s+to|upcoming|(?:is|are)\s+due)\b|'ll\b|예정|오는|将|將",
     re.IGNORECASE,
 )
+# the same without case folding, for lower-cased text: it finds what `_FUTURE_CUE` does in the text when the text
+# keeps its length lower-cased and has none of `_FOLDS_TO_ASCII` (`_Body.by_starts`), and faster
+_FUTURE_CUE_LOWER = re.compile(_FUTURE_CUE.pattern)
 NEAREST_SLACK_DAYS = 31
 _LAST_CLAUSE_END = re.compile(r".*[.!?;\n\"“”]", re.DOTALL)  # a text up to its last clause end
 _PREFIX_WINDOW = 40
@@ -336,11 +339,15 @@ def _month_of(groups: dict[str, str | None]) -> int | None:
     return None
 
 
-def _has_future_cue(body: str, start: int) -> bool:
-    """Whether the clause just before a span (up to 60 characters) says the event is still to come."""
+def _has_future_cue(body: str, start: int, *, lower: bool = False) -> bool:
+    """Whether the clause just before a span (up to 60 characters) says the event is still to come (`lower`:
+    read lower-cased, without case folding; the same answer where the body is `_Body.by_starts`)."""
     window = body[max(0, start - 60) : start]
+    cue = _FUTURE_CUE
+    if lower:
+        window, cue = window.lower(), _FUTURE_CUE_LOWER
     before_clause = _LAST_CLAUSE_END.match(window)
-    return bool(_FUTURE_CUE.search(window[before_clause.end() if before_clause else 0 :]))
+    return bool(cue.search(window[before_clause.end() if before_clause else 0 :]))
 
 
 def _with_prefix(text: _Body, match: re.Match[str], pattern: _Pattern) -> tuple[int, re.Match[str] | None]:
@@ -444,6 +451,8 @@ _PREFIX_WORDS = {word for preposition in PREPOSITIONS.split("|") for word in pre
 _PREFIX_REVERSED = re.compile(
     r"(?:[\s,-]*(?:(?i:{})|\w*[^\x00-\x7f]\w*)(?!\w))*".format("|".join(word[::-1] for word in _PREFIX_WORDS))
 )
+# the same without case folding, for lower-cased text (as `_FUTURE_CUE_LOWER`)
+_PREFIX_REVERSED_LOWER = re.compile(_PREFIX_REVERSED.pattern.replace("(?i:", "(?:", 1))
 # characters a case-insensitive regex takes for an ASCII letter although neither lower() nor an
 # ASCII-case-insensitive search does ('ſ' ~ 's', Kelvin sign ~ 'k'); such bodies are scanned with `finditer`
 _FOLDS_TO_ASCII = ("ſ", "ı", "\u212a")
@@ -574,6 +583,8 @@ class _Body:
     def prefix_start(self, start: int, window: int) -> int:
         """The earliest a prefix ending at `start` may begin (from `window` on): where the words just before
         it that may all be prefix words begin (`start` when there are none)."""
+        if self.by_starts:  # the window lower-cased and backwards: no case folding
+            return start - _PREFIX_REVERSED_LOWER.match(self.body[window:start].lower()[::-1]).end()
         size = len(self.body)
         return size - _PREFIX_REVERSED.match(self.reversed, size - start, size - window).end()
 
@@ -583,12 +594,14 @@ class _Body:
         return sorted(chain.from_iterable([self.at[word] for word in _CUE_WORDS if word in self.at]))
 
     def has_future_cue(self, start: int) -> bool:
-        """`_has_future_cue`, without its search where the window holds no cue word."""
-        if self.by_starts:
-            at = bisect_left(self.cues, start - 60)
-            if at == len(self.cues) or self.cues[at] >= start:
-                return False
-        return _has_future_cue(self.body, start)
+        """`_has_future_cue`, without its search where the window holds no cue word (and, where `by_starts`,
+        read lower-cased)."""
+        if not self.by_starts:
+            return _has_future_cue(self.body, start)
+        at = bisect_left(self.cues, start - 60)
+        if at == len(self.cues) or self.cues[at] >= start:
+            return False
+        return _has_future_cue(self.body, start, lower=True)
 
     def matches(self, pattern: _Pattern) -> Iterable[re.Match[str]]:
         """`finditer` of the pattern's regex over the text it runs on, tried only where it may match.
@@ -599,14 +612,14 @@ class _Body:
 
     def found(self, pattern: _Pattern) -> Iterable[re.Match[str]]:
         """`matches` of a pattern whose needles the body has (one of `patterns`)."""
-        by_candidates = self.by_starts and pattern.source is not None
-        candidates = self.candidates(pattern.source) if by_candidates else None
-        if candidates == []:
-            return ()
+        if self.by_starts and pattern.source is not None:  # then lower-case patterns run on `lower`
+            if (candidates := self.by_source.get(pattern.source)) is None:
+                candidates = self.candidates(pattern.source)
+            return _finditer(pattern.regex, self.lower if pattern.lowercase else self.body, candidates)
         text, regex = self.body, pattern.regex
         if pattern.lowercase:
             text, regex = (self.lower, regex) if self.same_offsets else (text, re.compile(regex.pattern, re.I))
-        return regex.finditer(text) if candidates is None else _finditer(regex, text, candidates)
+        return regex.finditer(text)
 
 
 def _scan_dates(body: str, literals: Literals | None = None) -> list[tuple]:
