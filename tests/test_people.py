@@ -21,7 +21,6 @@ from transforms.people import (
     build_person_aliases,
     canonical_mentions,
     extract_mentions,
-    gc_paused,
     match_people,
     name_keys,
     name_mask,
@@ -31,6 +30,7 @@ from transforms.people import (
 )
 from transforms.quotes import extract_quotes
 from transforms.textspans import regex_spans
+from transforms.udf import gc_paused
 
 
 def articles(*bodies: str, dates: list[dt.date | None] | None = None) -> pl.LazyFrame:

@@ -246,24 +246,6 @@ def test_verb_and_sentence_end_offsets_match_the_regex():
 # --- batch helpers -----------------------------------------------------------------------------
 
 
-def test_gc_paused_pauses_and_restores_the_collector():
-    import gc
-
-    from transforms.quotes import gc_paused
-
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with gc_paused():
-            pass
-        assert not gc.isenabled()  # a collector paused by the caller stays paused
-    finally:
-        gc.enable()
-
-
 def test_find_verbs_leaves_out_a_verb_running_past_the_end():
     from transforms.attribution import Article, find_verbs
 

@@ -24,12 +24,10 @@ Steps:
 """
 
 import bisect
-import gc
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
@@ -67,6 +65,7 @@ from transforms.textspans import (
     regex_spans,
     stable_id,
 )
+from transforms.udf import gc_paused
 
 REGISTRY_SCHEMA: dict[str, type[pl.DataType]] = {
     "canonical_name": pl.String, "aliases": pl.String, "roles": pl.String,
@@ -746,23 +745,6 @@ def display_name(person: Person) -> str:
     full = {f: n for f, n in person.forms.items() if len(f.split()) >= 2}
     pool = full or person.forms
     return max(pool, key=pool.get) if pool else person.name
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (restored after, if it was on).
-
-    The linking loop allocates many small objects that form no cycles (reference counting frees
-    them), yet each allocation burst triggers collections that rescan them all (a quarter of its
-    time). Also a decorator: `@gc_paused()`.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @gc_paused()

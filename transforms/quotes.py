@@ -12,9 +12,6 @@ Call order (all lazy frames):
 Until `resolve_people` runs, speakers carry each article's own spelling of the name.
 """
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from itertools import repeat
 
 import polars as pl
@@ -23,6 +20,7 @@ from transforms.attribution import QUOTE_FIELDS, SENTENCE_END, VERB_PATTERN, Men
 from transforms.people import extract_mentions
 from transforms.quotemarks import quote_spans
 from transforms.textspans import stable_id
+from transforms.udf import gc_paused
 
 QUOTE_COLUMNS = [
     "quote_id", "article_id", "quote_text", "kind", "speaker", "speaker_raw", "speaker_org",
@@ -82,18 +80,6 @@ def attribute(articles: pl.LazyFrame, spans: pl.LazyFrame, mentions: pl.LazyFram
         )
         .map_batches(attribute_batch, schema=ATTRIBUTED_SCHEMA)
     )
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a block that builds many objects but no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def attribute_batch(frame: pl.DataFrame) -> pl.DataFrame:
