@@ -95,6 +95,7 @@ class Previous:
     articles: pl.DataFrame
     quarantine: pl.DataFrame
     validations: pl.DataFrame | None
+    article_sources: pl.DataFrame | None = None
 
 
 @dataclass
@@ -144,7 +145,8 @@ def read_previous(warehouse: Path, full_refresh: bool, registry_digest: str) -> 
     elif not full_refresh and warehouse.exists() and last_registry_digest(warehouse) != registry_digest:
         get_run_logger().warning("the people registry changed since the last run: rebuilding %s", warehouse)
         full_refresh = True
-    found = {} if full_refresh else store.read_tables(warehouse, ("file_state", "quarantine", "validations"))
+    found = {} if full_refresh else store.read_tables(warehouse, ("file_state", "quarantine", "validations",
+                                                                  "article_sources"))
     articles = ({} if full_refresh else store.read_tables(warehouse, ("articles",), columns="article_id, source_name"))
     return Previous(
         path=None if full_refresh or not found else warehouse,
@@ -154,6 +156,7 @@ def read_previous(warehouse: Path, full_refresh: bool, registry_digest: str) -> 
         articles=articles.get("articles", pl.DataFrame(schema={"article_id": pl.String, "source_name": pl.String})),
         quarantine=found.get("quarantine", pl.DataFrame(schema={**store.QUARANTINE_ROW_SCHEMA, "run_id": pl.String})),
         validations=found.get("validations"),
+        article_sources=found.get("article_sources"),
     )
 
 
@@ -346,6 +349,14 @@ def article_sources(articles: pl.DataFrame, quarantine: pl.DataFrame) -> pl.Data
     return pl.concat([primary, duplicates.join(primary.select("article_id"), on="article_id", how="semi")])
 
 
+def same_rows(frame: pl.DataFrame, other: pl.DataFrame | None) -> bool:
+    """Whether two frames hold the same rows, in any order (columns by name)."""
+    if other is None or frame.height != other.height or set(frame.columns) != set(other.columns):
+        return False
+    columns = sorted(frame.columns)
+    return frame.select(columns).sort(columns).equals(other.select(columns).cast(frame.schema).sort(columns))
+
+
 def record_run(warehouse: Path, summary: RunSummary) -> None:
     """Add the run to the run log beside the warehouse (kept even when the run fails); recording the same
     run again replaces its line, to add the stages that came after."""
@@ -450,7 +461,9 @@ def wirehouse_flow(
                 if any(frame is not None for frame in history):
                     tables["validations"] = pl.concat([f for f in history if f is not None], how="diagonal_relaxed")
 
-            tables["article_sources"] = article_sources(published, quarantine)
+            sources = article_sources(published, quarantine)
+            if not (fast_path and same_rows(sources, previous.article_sources)):  # rewriting it costs seconds
+                tables["article_sources"] = sources
             tables["file_state"] = file_accounting(inputs.current(), quarantine, plan.removed,
                                                    published["article_id"], summary.run_id)
             tables["quarantine"] = quarantine.with_columns(pl.lit(summary.run_id).alias("run_id"))

@@ -363,3 +363,27 @@ def test_earlier_runs_show_their_load_and_publish_seconds(incremental):
     stages = dict(one(warehouse, "SELECT run_id, stage_seconds FROM runs"))
     assert {"read", "extract", "load", "publish"} <= set(json.loads(stages[summaries["first"].run_id]))
     assert {"read", "load", "publish"} <= set(json.loads(stages[summaries["unchanged"].run_id]))
+
+
+def test_a_copy_added_to_an_unchanged_folder_is_listed_among_the_article_sources(prefect_api, tmp_path):
+    folder = copy_samples(tmp_path / "input")
+    warehouse = tmp_path / "w.duckdb"
+    wirehouse_flow(str(folder), str(warehouse))
+    before = one(warehouse, "SELECT source_name, is_primary FROM article_sources ORDER BY ALL")
+    again = wirehouse_flow(str(folder), str(warehouse))
+    assert again.files_processed == 0 and one(warehouse, "SELECT * FROM article_sources ORDER BY ALL")
+    assert one(warehouse, "SELECT source_name, is_primary FROM article_sources ORDER BY ALL") == before
+    shutil.copy(folder / "000_765f0c137831a026.txt", folder / "zz copy.txt")
+    copied = wirehouse_flow(str(folder), str(warehouse))
+    assert copied.files_processed == 0  # a copy of a known text: nothing to extract, the fast path
+    assert ("zz copy.txt", False) in one(warehouse, "SELECT source_name, is_primary FROM article_sources")
+
+
+def test_same_rows_ignores_row_and_column_order():
+    from flows.pipeline import same_rows
+
+    frame = pl.DataFrame({"a": ["x", "y"], "b": [True, False]})
+    assert same_rows(frame, frame.reverse().select("b", "a"))
+    assert not same_rows(frame, frame.head(1))
+    assert not same_rows(frame, None)
+    assert not same_rows(frame, frame.with_columns(b=pl.lit(True)))
