@@ -128,23 +128,34 @@ def rss_mb(pid: int) -> float:
         return 0.0
 
 
-class TreeRss:
-    """Samples the summed RSS of this process and every process it started (extraction processes), every
-    `interval` seconds, while in a `with` block: their peak is the run's real memory."""
+class Background:
+    """Runs `_run` on a daemon thread while in a `with` block; `_run` samples every `interval` seconds
+    until `_stop` is set."""
 
-    def __init__(self, interval: float = 0.05) -> None:
+    def __init__(self, interval: float, name: str) -> None:
         self.interval = interval
-        self.peak_mb = 0.0
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="tree-rss", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
-    def __enter__(self) -> TreeRss:
+    def __enter__(self) -> Background:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class TreeRss(Background):
+    """Samples the summed RSS of this process and every process it started (extraction processes), every
+    `interval` seconds, while in a `with` block: their peak is the run's real memory."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        super().__init__(interval, "tree-rss")
+        self.peak_mb = 0.0
 
     def _run(self) -> None:
         me = os.getpid()
@@ -193,7 +204,7 @@ def summary_fields(summary: Any) -> dict[str, Any]:
     return {k: data.get(k) for k in keep}
 
 
-class Sampler:
+class Sampler(Background):
     """A small sampling profiler over every busy thread, with the RSS seen during each task.
 
     Every `interval` seconds it records the stack of each thread that is not idle (waiting on a lock,
@@ -207,22 +218,12 @@ class Sampler:
     IDLE_FUNCTIONS = ("heartbeat_loop", "sleep", "_run_once", "run_forever")
 
     def __init__(self, interval: float = 0.01, stage_file: str | None = None) -> None:
-        self.interval = interval
+        super().__init__(interval, "bench-sampler")
         self.stage_file = stage_file
         self.stacks: Counter[tuple[str, ...]] = Counter()
         self.stage_rss: dict[str, float] = {}
         self.samples = 0
         self.elapsed = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="bench-sampler", daemon=True)
-
-    def __enter__(self) -> Sampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
     def _idle(self, frame: Any) -> bool:
         """A thread parked in a wait, not doing work."""

@@ -245,7 +245,8 @@ def extract_in_parallel(new_files: pl.DataFrame, registry: pl.DataFrame | None, 
 def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids: pl.Series,
                                registry: pl.DataFrame | None, resolved: Path, batch_articles: int) -> pl.DataFrame:
     """Cross-article steps over the whole warehouse (canonical people and speakers, re-posts, story links),
-    spilled `batch_articles` articles at a time under `resolved`. Returns articles(article_id, source_name)."""
+    spilled under `resolved` one batch at a time (each extraction batch, and the kept articles
+    `batch_articles` at a time). Returns articles(article_id, source_name)."""
     with workspace.workspace(extracted, stages.PER_ARTICLE_TABLES, previous, kept_ids, stages.LOCAL_COLUMNS) as work:
         mentions = work.frame("SELECT * FROM mentions ORDER BY article_id, start_char")
         names = people.person_names(mentions.lazy(), registry=lazy(registry)).collect()
@@ -291,7 +292,7 @@ def validate(resolved: Path, run_date: date, docs_dir: Path, batch_articles: int
     people_tables = next(workspace.spilled_batches(resolved, ("people", "person_aliases")))
     session.check(people_tables)
     batches = workspace.spilled_batches(resolved, ("articles", "quotes", "events"))
-    for batch in workspace.grouped(batches, batch_articles):  # GX costs about a second per batch
+    for batch in workspace.grouped(batches, batch_articles):  # each GX batch costs about 0.7 s
         session.check(batch | people_tables, only=batch)
     outcome = session.finish()
     create_markdown_artifact(markdown=expectations.summary_markdown(outcome), key="validation-summary")

@@ -7,8 +7,9 @@ article of the warehouse: `people.person_names`, `story_links` and `near_duplica
 maps over all articles (canonical names, story ids, re-posted copies), `resolve_batch` applies them to
 one batch of articles at a time, so the big tables never need to be in memory at once, and
 `people_tables` sums the resolved mentions up into people and their aliases.
-`resolve_across_articles` does both on frames that fit in memory. Re-resolving rows that were
-already resolved gives the same answer, so an incremental run equals a full rebuild.
+`resolve_across_articles` does both on frames that fit in memory. Resolved rows keep their
+per-article values (`LOCAL_COLUMNS`); rows carried over from the last warehouse are resolved again
+from those, so an incremental run equals a full rebuild.
 """
 
 import polars as pl
