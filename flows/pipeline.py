@@ -29,6 +29,7 @@ from flows import extraction
 from flows.environment import DEFAULT_REGISTRY
 from transforms import people, stages
 from transforms.duplicates import near_duplicate_links, paragraph_keys
+from transforms.events import story_ids
 from warehouse import store, workspace
 from warehouse.settings import sidecar, warehouse_path
 
@@ -248,12 +249,15 @@ def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids:
     spilled under `resolved` one batch at a time (each extraction batch, and the kept articles
     `batch_articles` at a time). Returns articles(article_id, source_name)."""
     with workspace.workspace(extracted, stages.PER_ARTICLE_TABLES, previous, kept_ids, stages.LOCAL_COLUMNS) as work:
-        mentions = work.frame("SELECT * FROM mentions ORDER BY article_id, start_char")
-        names = people.person_names(mentions.lazy(), registry=lazy(registry)).collect()
-        del mentions  # the batches below read them again, a batch at a time
+        # the maps over every article are made from small per-batch summaries, not from every row at once
+        local = pl.concat([people.local_people(batch["mentions"].lazy()).collect()
+                           for batch in work.batches(batch_articles, ("mentions",))])
+        names = people.names_of_local_people(local.lazy(), registry=lazy(registry)).collect()
+        descriptions = pl.concat([stages.story_descriptions(batch["events"].lazy(), names.lazy()).collect()
+                                  for batch in work.batches(batch_articles, ("events",))])
+        stories = story_ids(descriptions.lazy()).collect()
+        del local, descriptions
         articles = work.frame("SELECT article_id, source_name, published_date FROM articles ORDER BY article_id")
-        columns = ", ".join(stages.STORY_COLUMNS)
-        stories = stages.story_links(work.frame(f"SELECT {columns} FROM events").lazy(), names.lazy()).collect()
         kept_keys = [paragraph_keys(batch["articles"].lazy()).collect()
                      for batch in work.kept_batches(batch_articles, ("articles",))]
         keys = pl.concat([pl.read_parquet(extracted / "*" / "paragraph_keys" / "*.parquet"), *kept_keys])

@@ -322,3 +322,26 @@ def test_story_ids_name_each_description_once_however_often_it_is_repeated():
     got = story_ids(events).collect().sort("object")
     assert got["object"].to_list() == ["H20 chips", "NVIDIA's H20 chips"]
     assert got["story_event_id"].to_list() == ["e1", "e1"]
+
+
+def test_story_descriptions_made_per_batch_give_the_stories_of_all_events_at_once():
+    from transforms.events import story_ids
+    from transforms.stages import story_descriptions, story_links
+
+    rows = [("e1", "a1", "allow", "Gina Ray", "H20 chips", "2025-07"),
+            ("e2", "a1", "allow", "Gina Ray", "NVIDIA's H20 chip", "2025-07-15"),
+            ("e3", "a2", "allow", "Gina Ray", "H20 chips", "2025-07"),
+            ("e4", "a2", "say", "Gina Ray", None, "2025-07-15"),
+            ("e5", "a3", "say", "Gina Ray", None, "2025-07-15"),
+            ("e6", "a3", "allow", "Gina Ray", "Blackwell chips", None)]
+    events = pl.LazyFrame(rows, schema=["event_id", "article_id", "action", "actor", "object", "event_date"],
+                          orient="row")
+    names = pl.LazyFrame(schema={"article_id": pl.String, "person_name": pl.String,
+                                 "canonical_name": pl.String, "link": pl.String})
+    batches = [events.filter(pl.col("article_id") == a) for a in ("a1", "a2", "a3")]
+    per_batch = pl.concat([story_descriptions(b, names).collect() for b in batches])
+    together = story_links(events, names).collect().sort(pl.all())
+    assert_frame_equal(story_ids(per_batch.lazy()).collect().sort(pl.all()), together)
+    assert dict(together.select("object", "story_event_id").drop_nulls().iter_rows()) == {
+        "H20 chips": "e2", "NVIDIA's H20 chip": "e2", "Blackwell chips": "e6"}
+    assert together.filter(pl.col("action") == "say")["story_event_id"].to_list() == ["e4"]

@@ -21,9 +21,11 @@ from transforms.people import (
     build_person_aliases,
     canonical_mentions,
     extract_mentions,
+    local_people,
     match_people,
     name_keys,
     name_mask,
+    names_of_local_people,
     person_names,
     resolve_people,
     role_keys,
@@ -351,3 +353,16 @@ def test_quote_spans_matter_only_where_pronouns_are() -> None:
     assert pronouns.select("article_id", "mention_text", "person_name").rows() == [("a1", "She", "Ana Ruiz")]
     alone = extract_mentions(articles(a0)).collect()
     assert rows.filter(pl.col("article_id") == "a0").equals(alone)
+
+
+def test_names_from_per_batch_local_people_equal_names_from_all_mentions():
+    bodies = ["Scott Besant, Secretary of the Treasury, said talks went well. Besant left.",
+              "Scott Bessent, the U.S. Secretary of the Treasury, said talks went well.",
+              "Scott Bessent, the Treasury Secretary, said the market was calm."]
+    found = extract_mentions(articles(*bodies)).collect()
+    local = pl.concat([local_people(found.lazy().filter(pl.col("article_id") == a)).collect()
+                       for a in ("a0", "a1", "a2")])
+    per_batch = names_of_local_people(local.lazy()).collect().sort(pl.all())
+    assert_frame_equal(per_batch, person_names(found.lazy()).collect().sort(pl.all()))
+    assert set(per_batch["canonical_name"]) == {"Scott Bessent"}
+    assert local.filter(pl.col("article_id") == "a0")["local_name"].to_list() == ["Scott Besant"]

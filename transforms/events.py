@@ -593,31 +593,34 @@ def story_ids(events: pl.LazyFrame) -> pl.LazyFrame:
         keyed.filter(pl.col("actor").is_not_null())
         .with_columns(pl.col("_tokens").list.join(" ").alias("_key"))
         .group_by(signature)
-        .agg(pl.col("event_id").min().alias("sig"), pl.col("_tokens").first())
+        .agg(pl.col("event_id").min().alias("_first"), pl.col("_tokens").first())
+        .sort("_first")
+        .with_row_index("sig")  # integer ids in event_id order: cheap to pair, and their min is the first event
         .with_columns(pl.col("event_date").str.len_chars().fill_null(0).alias("_len"))
         .cache()
     )
-    blocks = pl.concat(
+    blocks = pl.concat(  # a signature's object words, or "@year" for a dated event without an object
         [
-            signatures.select("sig", "action", "actor", pl.col("_tokens").alias("_block")).explode("_block"),
+            signatures.select("sig", "action", "actor", pl.col("_tokens").alias("_block"), pl.lit(1).alias("_word"))
+            .explode("_block"),
             signatures.filter(
                 (pl.col("_tokens").list.len() == 0) & pl.col("event_date").is_not_null()
             ).select(
-                "sig", "action", "actor", pl.format("@{}", pl.col("event_date").str.head(4)).alias("_block")
+                "sig", "action", "actor", pl.format("@{}", pl.col("event_date").str.head(4)).alias("_block"),
+                pl.lit(0).alias("_word"),
             ),
         ]
     ).drop_nulls("_block")
-    candidates = (
-        blocks.join(blocks.rename({"sig": "other_sig"}), on=["action", "actor", "_block"])
-        .select("sig", "other_sig")
-        .unique()
+    candidates = (  # each shared object word is one joined row: counting them gives the overlap, no lists
+        blocks.join(blocks.rename({"sig": "other_sig"}).drop("_word"), on=["action", "actor", "_block"])
+        .group_by("sig", "other_sig")
+        .agg(pl.col("_word").sum().alias("_shared"))
     )
-    side = signatures.select("sig", "event_date", "_tokens", "_len")
+    side = signatures.select("sig", "event_date", pl.col("_tokens").list.len().alias("_words"), "_len")
     other = side.rename(
-        {"sig": "other_sig", "event_date": "other_date", "_tokens": "other_tokens", "_len": "other_len"}
+        {"sig": "other_sig", "event_date": "other_date", "_words": "other_words", "_len": "other_len"}
     )
-    shared = pl.col("_tokens").list.set_intersection("other_tokens").list.len()
-    union = pl.col("_tokens").list.set_union("other_tokens").list.len()
+    union = pl.col("_words") + pl.col("other_words") - pl.col("_shared")
     both_dated = pl.col("event_date").is_not_null() & pl.col("other_date").is_not_null()
     dates_agree = (
         pl.col("event_date").is_null()
@@ -625,7 +628,7 @@ def story_ids(events: pl.LazyFrame) -> pl.LazyFrame:
         | pl.col("event_date").str.starts_with(pl.col("other_date"))
         | pl.col("other_date").str.starts_with(pl.col("event_date"))
     )
-    objects_agree = pl.when(union == 0).then(both_dated).otherwise(shared >= 0.5 * union)
+    objects_agree = pl.when(union == 0).then(both_dated).otherwise(pl.col("_shared") >= 0.5 * union)
     pairs = (
         candidates.join(side, on="sig")
         .join(other, on="other_sig")
@@ -642,8 +645,12 @@ def story_ids(events: pl.LazyFrame) -> pl.LazyFrame:
     described_signature = keyed.with_columns(pl.col("_tokens").list.join(" ").alias("_key")).join(
         signatures.select(*signature, "sig"), on=signature, how="inner", nulls_equal=True
     )
-    return described_signature.join(labels.rename({"event_id": "sig"}), on="sig").select(
-        *described, pl.col("story").alias("story_event_id"))
+    first_events = signatures.select(pl.col("sig").alias("story"), pl.col("_first").alias("story_event_id"))
+    return (
+        described_signature.join(labels.rename({"event_id": "sig"}), on="sig")
+        .join(first_events, on="story")
+        .select(*described, "story_event_id")
+    )
 
 
 def with_story_ids(events: pl.LazyFrame, stories: pl.LazyFrame) -> pl.LazyFrame:

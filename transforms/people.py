@@ -1028,7 +1028,12 @@ def local_people(mentions: pl.LazyFrame) -> pl.LazyFrame:
 
 def person_names(mentions: pl.LazyFrame, *, registry: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """Cross-article clustering (`cluster_people`): (article_id, person_name) -> canonical_name, link."""
-    people = local_people(mentions)
+    return names_of_local_people(local_people(mentions), registry=registry)
+
+
+def names_of_local_people(people: pl.LazyFrame, *, registry: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """`person_names` from `local_people` rows, which can be made one batch of articles at a time: the
+    mentions of every article need not be in memory at once."""
     seeds = registry_people(registry).select(
         pl.lit(None, dtype=pl.String).alias("article_id"),
         pl.col("canonical_name").alias("local_name"),

@@ -17,7 +17,7 @@ import polars as pl
 from transforms import people
 from transforms.articles import parse_articles
 from transforms.duplicates import near_duplicate_links, paragraph_keys
-from transforms.events import extract_events, story_ids, with_story_ids
+from transforms.events import STORY_DESCRIPTION, extract_events, story_ids, with_story_ids
 from transforms.pubdate import find_published_date
 from transforms.quotes import extract_quotes
 from transforms.temporal import infer_dates
@@ -89,7 +89,17 @@ STORY_COLUMNS = ["event_id", "article_id", "action", "actor", "event_date", "obj
 def story_links(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
     """Every event (`STORY_COLUMNS` suffice) + `people.person_names` -> `events.story_ids`: a small map
     from event descriptions (with canonical actors) to their story."""
-    return events.select(STORY_COLUMNS).pipe(canonical_actors, names).pipe(story_ids)
+    return story_descriptions(events, names).pipe(story_ids)
+
+
+def story_descriptions(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
+    """Events (`STORY_COLUMNS` suffice) + `people.person_names` -> their distinct descriptions with canonical
+    actors, each named by its first event_id: all `story_ids` needs, and it can be made one batch of
+    articles at a time (wire copy repeats descriptions, so the batches' results are small)."""
+    return (
+        events.select(STORY_COLUMNS).pipe(canonical_actors, names)
+        .group_by(STORY_DESCRIPTION).agg(pl.col("event_id").min())
+    )
 
 
 def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, duplicates: pl.LazyFrame,
