@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import wait
@@ -57,12 +58,13 @@ class RunSummary:
 
     @contextmanager
     def timed(self, stage: str):
-        """Record how long a stage took."""
+        """Record how long a stage took (added up when a stage is timed in several parts)."""
         started = time.perf_counter()
         try:
             yield
         finally:
-            self.stage_seconds[stage] = round(time.perf_counter() - started, 4)
+            elapsed = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - started
+            self.stage_seconds[stage] = round(elapsed, 4)
 
     def runs_row(self) -> dict:
         """The row this run adds to the `runs` table."""
@@ -287,7 +289,7 @@ def lazy(frame: pl.DataFrame | None) -> pl.LazyFrame | None:
 @task(cache_policy=NO_CACHE)
 def validate(resolved: Path, run_date: date, docs_dir: Path, batch_articles: int) -> Validated:
     """Run every Great Expectations suite on the resolved tables, about `batch_articles` articles at a time,
-    and build the Data Docs; refused rows are only named here, `load_warehouse` leaves them out."""
+    and build the Data Docs; refused rows are only named here, `load_warehouse` removes them."""
     if not any(workspace.spilled_rows(resolved, table) for table in ("articles", "people", "person_aliases")):
         return Validated(True, [], [], pl.DataFrame(schema=store.QUARANTINE_ROW_SCHEMA), None)  # nothing to check
     import expectations  # Great Expectations takes seconds to import: only runs that validate pay for it
@@ -309,12 +311,26 @@ def validate(resolved: Path, run_date: date, docs_dir: Path, batch_articles: int
     )
 
 
-@task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def load_warehouse(staging: Path, resolved: Path | None, tables: dict[str, pl.DataFrame],
+def io_failure(task: object, task_run: object, state: State) -> bool:
+    """Retry a load only when a second try can pass: a file-system or DuckDB I/O error, not refused data."""
+    error = state.result(raise_on_failure=False)
+    return isinstance(error, (OSError, duckdb.IOException))
+
+
+@task(retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=io_failure, cache_policy=NO_CACHE)
+def load_resolved(staging: Path, resolved: Path) -> None:
+    """Bulk-load the resolved batches into the staging file. It needs no outcome of the checks, so it runs
+    beside `validate` (DuckDB on its own threads, the checks in Python); `load_warehouse` then removes
+    the rows they refused."""
+    store.load_spilled(staging, resolved)
+
+
+@task(retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=io_failure, cache_policy=NO_CACHE)
+def load_warehouse(staging: Path, tables: dict[str, pl.DataFrame],
                    refused: list[tuple[str, pl.DataFrame]]) -> dict[str, int]:
-    """Bulk-load the resolved batches (if any) into the staging file, remove the refused rows, and replace
-    the given tables; returns rows per table."""
-    return store.replace_tables(staging, tables, deleted=refused, spilled=resolved)
+    """Remove the refused rows from the staging file and replace the given tables (file accounting,
+    quarantine, runs, check records); returns rows per table."""
+    return store.replace_tables(staging, tables, deleted=refused)
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -446,16 +462,23 @@ def wirehouse_flow(
                 with summary.timed("resolve"):
                     published = resolve_people_and_stories(
                         extracted, previous.path, plan.kept_article_ids, known_people, resolved, batch_articles)
-                with summary.timed("validate"):
-                    outcome = validate(resolved, summary.started_at.date(), sidecar(target, ".docs"), batch_articles)
+                bulk_load = load_resolved.submit(staging, resolved)  # beside the checks: it needs no outcome of them
+                try:
+                    with summary.timed("validate"):
+                        outcome = validate(resolved, summary.started_at.date(), sidecar(target, ".docs"),
+                                           batch_articles)
+                finally:
+                    with summary.timed("load"):  # the part of the bulk load the checks did not hide
+                        wait([bulk_load])  # the staging file and the spill must outlive it
                 summary.validation_success = outcome.success
-                if not outcome.success:
+                if not outcome.success:  # the staging file is dropped, whatever became of its load
                     summary.status = "failed"
                     summary.message = "critical expectations failed: " + ", ".join(outcome.critical_failures)
                     summary.finished_at = datetime.now(UTC)
                     record_run(target, summary)
                     logger.error("%s; the previous warehouse is kept unchanged", summary.message)
                     return summary
+                bulk_load.result()  # raises if the load failed
                 refused = outcome.refused
                 for table, keys in refused:
                     if table == "articles":
@@ -483,7 +506,7 @@ def wirehouse_flow(
             record_run(target, summary)
             tables["runs"] = read_run_log(target)
             with summary.timed("load"):
-                summary.table_rows = load_warehouse(staging, None if fast_path else resolved, tables, refused)
+                summary.table_rows = load_warehouse(staging, tables, refused)
             with summary.timed("publish"):
                 publish(staging, target)
             record_run(target, summary)  # with load and publish: the next run's `runs` table has them

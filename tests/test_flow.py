@@ -104,3 +104,14 @@ def test_data_docs_list_every_suite_and_load_nothing_from_the_network(sample_run
     for suite in ("articles", "quotes", "people", "person_aliases", "events"):
         assert suite in html
     assert not re.search(r"""(?:src|href)=["']https?://[^"']+\.(?:css|js)""", html)
+
+
+def test_loads_are_retried_on_io_errors_only():
+    from prefect.states import Failed
+
+    from flows.pipeline import io_failure
+
+    assert io_failure(None, None, Failed(data=OSError("disk full")))
+    assert io_failure(None, None, Failed(data=duckdb.IOException("could not write")))
+    assert not io_failure(None, None, Failed(data=duckdb.ConstraintException("duplicate key")))
+    assert not io_failure(None, None, Failed(data=ValueError("bad frame")))

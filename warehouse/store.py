@@ -151,23 +151,30 @@ def read_tables(warehouse: Path, tables: tuple[str, ...], columns: str = "*") ->
         return {t: con.sql(f"SELECT {columns} FROM {t}").pl() for t in tables if t in present}
 
 
-def replace_tables(database: Path, tables: dict[str, pl.DataFrame],
-                   deleted: Iterable[tuple[str, pl.DataFrame]] = (), spilled: Path | None = None) -> dict[str, int]:
-    """Bulk-load the tables spilled as `spilled/<table>/*.parquet`, delete the `deleted` rows ((table, key
-    columns) pairs), then replace the contents of the given tables (children emptied first, parents filled
-    first); returns every table's row count."""
-    doomed = sorted(((t, keys) for t, keys in deleted if t not in tables and keys.height),
-                    key=lambda item: -TABLES.index(item[0]))
+def load_spilled(database: Path, spilled: Path) -> None:
+    """Bulk-load the tables spilled as `spilled/<table>/*.parquet` (parents first), all or nothing."""
     with connect(database) as con:
         apply_schema(con)
-        con.begin()  # all or nothing, so a retried load starts from the same state
-        for table in TABLES if spilled is not None else ():
+        con.begin()  # a retried load starts from the same state
+        for table in TABLES:
             files = sorted((spilled / table).glob("*.parquet"))
             if files:
                 paths = ", ".join(f"'{f.as_posix()}'" for f in files)
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet([{paths}])")
-        for table, keys in doomed:
-            delete_rows(con, table, keys)
+        con.commit()
+
+
+def replace_tables(database: Path, tables: dict[str, pl.DataFrame],
+                   deleted: Iterable[tuple[str, pl.DataFrame]] = ()) -> dict[str, int]:
+    """Delete the `deleted` rows ((table, key columns) pairs), then replace the contents of the given
+    tables (children emptied first, parents filled first); returns every table's row count."""
+    doomed = sorted(((t, keys) for t, keys in deleted if t not in tables and keys.height),
+                    key=lambda item: -TABLES.index(item[0]))
+    with connect(database) as con:
+        apply_schema(con)
+        for table, keys in doomed:  # children first, each committed: DuckDB checks a parent's delete against
+            delete_rows(con, table, keys)  # committed rows only. Deleting again is a no-op, so a retry is safe.
+        con.begin()
         for table in reversed(TABLES):
             if table in tables:
                 con.execute(f"DELETE FROM {table}")
