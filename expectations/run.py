@@ -36,6 +36,7 @@ SUITES: tuple[SuiteSpec, ...] = (
 """Every suite, in validation order; a suite runs when its table is among the given tables."""
 
 SAMPLE_SIZE = 5
+DATA_SOURCE = "wirehouse"
 ROW = "__wirehouse_row"
 
 RECORD_SCHEMA = {
@@ -142,13 +143,14 @@ def run_suite(context: Any, spec: SuiteSpec, frame: pl.DataFrame, ctx: CheckCont
 
     name = spec.name + label
     suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=[c.expectation for c in checks]))
-    asset = context.data_sources.get("wirehouse").add_dataframe_asset(spec.table + label)
+    asset = context.data_sources.get(DATA_SOURCE).add_dataframe_asset(spec.table + label)
     batch = asset.add_batch_definition_whole_dataframe(spec.table + label)
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
     validation = definition.run(
         batch_parameters={"dataframe": batch_frame}, run_id=run_id,
         result_format={"result_format": "COMPLETE", "partial_unexpected_count": SAMPLE_SIZE},
     )
+    release_batches(context)
 
     by_name = {c.name: c for c in checks}
     results = []
@@ -166,6 +168,14 @@ def run_suite(context: Any, spec: SuiteSpec, frame: pl.DataFrame, ctx: CheckCont
             unexpected_count=detail.get("unexpected_count"), sample=sample, rows=rows, error=error,
         ))
     return results
+
+
+def release_batches(context: Any) -> None:
+    """Drop the data the pandas data source keeps of every batch it has validated (its execution engine
+    caches each one), so that validating batch by batch holds one batch, not all of them: a fresh data
+    source of the same name."""
+    context.data_sources.delete(DATA_SOURCE)
+    context.data_sources.add_pandas(DATA_SOURCE)
 
 
 def _rejected(frame: pl.DataFrame, result: CheckResult) -> pl.DataFrame:
@@ -217,7 +227,7 @@ class ValidationSession:
         self.allowed = allow_pairs(allowed_near_duplicates)
         self.docs_root = docs_dir.resolve() if docs_dir is not None else None
         self.context = make_context(self.docs_root)
-        self.context.data_sources.add_pandas("wirehouse")
+        self.context.data_sources.add_pandas(DATA_SOURCE)
         self.run_id = RunIdentifier(run_name=f"wirehouse-{run_date.isoformat()}", run_time=datetime.now(UTC))
         self.results: list[CheckResult] = []
         self.rejected: dict[str, list[pl.DataFrame]] = {}

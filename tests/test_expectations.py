@@ -235,3 +235,22 @@ def test_data_docs_are_offline_and_list_every_suite(clean, docs_dir):
         assert not remote.search(text), page
         for ref in re.findall(r"""(?:href|src)=["']([^"'#]+\.(?:css|js|png))["']""", text):
             assert (page.parent / ref).resolve().exists(), (page, ref)
+
+
+def test_validating_batch_by_batch_keeps_no_batch_data():
+    import gc
+
+    import pandas as pd
+
+    def live_pandas_frames() -> int:
+        gc.collect()
+        return sum(isinstance(o, pd.DataFrame) for o in gc.get_objects())
+
+    session = expectations.ValidationSession(date(2025, 11, 20))
+    tables = clean_tables()
+    before = live_pandas_frames()
+    for _ in range(3):
+        session.check(tables, only=("articles", "quotes", "events"))
+    assert live_pandas_frames() == before  # GX's data source caches every batch unless released
+    outcome = session.finish()
+    assert outcome.success and len(session.results) == 3 * len(outcome.records)
