@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+import ingest
 from transforms import people, stages
 from transforms.duplicates import paragraph_keys
 from transforms.temporal import extract_temporal_expressions
@@ -21,7 +22,7 @@ def extract_batch(files: pl.DataFrame, registry: pl.DataFrame | None, spill_dir:
     """Extract one batch of new or changed files (article fields, mentions, quotes, dated expressions,
     events, paragraph keys) and spill it as batch `number`; returns how many files it held."""
     known = None if registry is None else registry.lazy()
-    articles = stages.read_articles(files.lazy()).collect()
+    articles = stages.read_articles(ingest.with_texts(files).lazy()).collect()
     mentions = people.extract_mentions(articles.lazy(), registry=known).collect()
     temporal = extract_temporal_expressions(articles.lazy()).collect()
     lazies = stages.extract_per_article(articles.lazy(), mentions.lazy(), temporal.lazy())

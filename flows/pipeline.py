@@ -130,10 +130,12 @@ class Validated:
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def read_articles(input_dir: Path, known: pl.DataFrame, max_bytes: int, extensions: tuple[str, ...]) -> Inputs:
-    """Discover the input folder; decode files that are new or whose size or mtime changed; unusable ones go
-    to quarantine."""
-    return Inputs(*ingest.read_changed(input_dir, known, max_bytes=max_bytes, extensions=extensions))
+def read_articles(input_dir: Path, known: pl.DataFrame, max_bytes: int, extensions: tuple[str, ...],
+                  texts_dir: Path) -> Inputs:
+    """Discover the input folder; decode files that are new or whose size or mtime changed (their texts
+    written under `texts_dir`, for extraction to read a batch at a time); unusable ones go to quarantine."""
+    return Inputs(*ingest.read_changed(input_dir, known, max_bytes=max_bytes, extensions=extensions,
+                                       texts_dir=texts_dir))
 
 
 @task(retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
@@ -425,13 +427,14 @@ def wirehouse_flow(
     registry_path = Path(registry) if registry else None
     summary = RunSummary(run_id=str(uuid.uuid4()), warehouse=str(target), started_at=datetime.now(UTC),
                          registry_digest=registry_digest(registry_path))
-    with store.writer_lock(target):
+    with store.writer_lock(target), \
+            tempfile.TemporaryDirectory(prefix=target.name + ".", dir=target.parent) as spill:
+        texts, extracted, resolved = (Path(spill) / part for part in ("texts", "extracted", "resolved"))
         with summary.timed("read"):
             previous = read_previous(target, full_refresh, summary.registry_digest)
-            inputs = read_articles(Path(input_dir), known_files(previous), max_bytes, tuple(extensions))
+            inputs = read_articles(Path(input_dir), known_files(previous), max_bytes, tuple(extensions), texts)
             known_people = read_registry(registry_path)
             plan = plan_changes(inputs, previous)
-            inputs.files = inputs.files.drop("text")  # the texts to extract are in plan.new_files
         quarantine = inputs.quarantine.with_columns(pl.lit("files").alias("table_name"))
         summary.files_seen = inputs.files.height + inputs.unchanged.height + quarantine.height
         summary.files_processed = plan.new_files.height
@@ -447,9 +450,7 @@ def wirehouse_flow(
         tables: dict[str, pl.DataFrame] = {}
         refused: list[tuple[str, pl.DataFrame]] = []
         # a changed run builds a fresh staging file; the fast path copies the last one and updates the accounting
-        with store.staging_copy(target, fresh=not fast_path) as staging, \
-                tempfile.TemporaryDirectory(prefix=target.name + ".", dir=target.parent) as spill:
-            extracted, resolved = Path(spill) / "extracted", Path(spill) / "resolved"
+        with store.staging_copy(target, fresh=not fast_path) as staging:
             if fast_path:
                 logger.info("nothing changed: articles and extractions are kept as they are")
                 summary.validation_success = True
@@ -458,7 +459,6 @@ def wirehouse_flow(
                 with summary.timed("extract"):
                     extract_in_parallel(plan.new_files, known_people, extracted, workers, batch_files,
                                         extraction.default_processes() if processes is None else processes)
-                plan.new_files = plan.new_files.drop("text")  # extracted and spilled: free the texts
                 with summary.timed("resolve"):
                     published = resolve_people_and_stories(
                         extracted, previous.path, plan.kept_article_ids, known_people, resolved, batch_articles)

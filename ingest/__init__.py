@@ -9,6 +9,7 @@ from ingest.read import (
     article_id_for,
     read_changed,
     read_folder,
+    with_texts,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "article_id_for",
     "read_changed",
     "read_folder",
+    "with_texts",
 ]

@@ -36,6 +36,8 @@ FILES_SCHEMA = pl.Schema(
         "mtime": pl.Datetime("us"),  # UTC, naive: the warehouse column is a plain TIMESTAMP
     }
 )
+TEXT_FILE = "text_file"
+"""The `files` column naming where a row's text was written, when `read_changed` keeps texts out of memory."""
 QUARANTINE_SCHEMA = pl.Schema({"source_name": pl.String, "reason": pl.String, "detail": pl.String})
 # The `known` files given to read_changed and the `unchanged` frame it returns.
 UNCHANGED_SCHEMA = pl.Schema(
@@ -106,10 +108,15 @@ def read_changed(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS,
+    texts_dir: Path | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(`files`, `quarantine`, `unchanged`): like read_folder, but files whose name, size and mtime
     match a row of `known` (UNCHANGED_SCHEMA) are not opened; they are listed in `unchanged` with
     the known content hash instead of in `files`, so an unchanged rerun reads nothing.
+
+    With `texts_dir`, the texts are written there as Parquet as they are read, and `files` has a
+    `text_file` column (the file holding the row's text) instead of `text`: a large folder's texts
+    need not stay in memory. `with_texts` reads a part of `files` back with its texts.
 
     The frames are read_folder's with those rows moved from `files` to `unchanged`: quarantine
     reasons decided without reading (hidden, extension, too_large, ...) still apply, and duplicates
@@ -118,11 +125,22 @@ def read_changed(
     before it is `duplicate_of` that article, and an unchanged file whose text a changed file sorted
     before it now has is quarantined as its duplicate, exactly as read_folder would decide.
     """
-    return _read(Path(input_dir), max_bytes, extensions, _known_files(known))
+    return _read(Path(input_dir), max_bytes, extensions, _known_files(known), texts_dir)
+
+
+def with_texts(files: pl.DataFrame) -> pl.DataFrame:
+    """Rows of a `files` frame that `read_changed` gave with `text_file`, with their `text` read back
+    (in FILES_SCHEMA's place); a frame that has its texts is returned as it is."""
+    if TEXT_FILE not in files.columns:
+        return files
+    paths = files[TEXT_FILE].unique().sort().to_list()
+    texts = (pl.read_parquet(paths) if paths else pl.DataFrame(schema={"source_name": pl.String, "text": pl.String}))
+    order = [*FILES_SCHEMA.names(), *(c for c in files.columns if c not in FILES_SCHEMA.names() and c != TEXT_FILE)]
+    return files.join(texts, on="source_name", how="left", maintain_order="left").select(order)
 
 
 def _read(
-    root: Path, max_bytes: int, extensions: tuple[str, ...], known: KnownFiles
+    root: Path, max_bytes: int, extensions: tuple[str, ...], known: KnownFiles, texts_dir: Path | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The (`files`, `quarantine`, `unchanged`) frames of both entry points."""
     if not root.is_dir():
@@ -145,13 +163,25 @@ def _read(
             else:
                 loaded.append(row)
                 if len(loaded) == _FRAME_ROWS:
-                    loaded_frames.append(_frame(loaded, FILES_SCHEMA))
+                    loaded_frames.append(_kept(_frame(loaded, FILES_SCHEMA), texts_dir, len(loaded_frames)))
                     loaded = []
     return (
-        pl.concat([*loaded_frames, _frame(loaded, FILES_SCHEMA)]),
+        pl.concat([*loaded_frames, _kept(_frame(loaded, FILES_SCHEMA), texts_dir, len(loaded_frames))]),
         pl.DataFrame(quarantined, schema=QUARANTINE_SCHEMA, orient="row"),
         _frame(unchanged, UNCHANGED_SCHEMA),
     )
+
+
+def _kept(files: pl.DataFrame, texts_dir: Path | None, number: int) -> pl.DataFrame:
+    """A part of the `files` frame as `_read` returns it: with its texts, or with them written to
+    `texts_dir` (`number`.parquet, named in `text_file`)."""
+    if texts_dir is None:
+        return files
+    path = texts_dir / f"{number:06d}.parquet"
+    if files.height:
+        texts_dir.mkdir(parents=True, exist_ok=True)
+        files.select("source_name", "text").write_parquet(path, compression="lz4")  # fast, and temporary
+    return files.drop("text").with_columns(pl.lit(str(path)).alias(TEXT_FILE))
 
 
 def _known_files(known: pl.DataFrame) -> KnownFiles:

@@ -560,3 +560,20 @@ def test_files_moved_into_the_frame_a_few_at_a_time_give_the_same_frames(hostile
     assert files.height > 2
     assert again_files.equals(files)
     assert again_quarantine.equals(quarantine)
+
+
+def test_texts_kept_on_disk_read_back_as_the_frame_with_texts(hostile, tmp_path, monkeypatch):
+    from polars.testing import assert_frame_equal
+
+    import ingest.read
+
+    root, *_, files, quarantine = hostile
+    monkeypatch.setattr(ingest.read, "_FRAME_ROWS", 3)  # several text files, the last one partial
+    none_known = pl.DataFrame(schema=ingest.UNCHANGED_SCHEMA)
+    lean, lean_quarantine, _ = read_changed(root, none_known, max_bytes=MAX_BYTES, texts_dir=tmp_path / "texts")
+    assert "text" not in lean.columns and lean["text_file"].n_unique() == -(-files.height // 3)
+    assert_frame_equal(lean_quarantine, quarantine)
+    assert_frame_equal(ingest.with_texts(lean), files)
+    part = lean.filter(pl.col("source_name").is_in(files["source_name"].tail(2).implode()))
+    assert_frame_equal(ingest.with_texts(part), files.tail(2))
+    assert ingest.with_texts(files) is files
