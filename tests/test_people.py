@@ -366,3 +366,16 @@ def test_names_from_per_batch_local_people_equal_names_from_all_mentions():
     assert_frame_equal(per_batch, person_names(found.lazy()).collect().sort(pl.all()))
     assert set(per_batch["canonical_name"]) == {"Scott Bessent"}
     assert local.filter(pl.col("article_id") == "a0")["local_name"].to_list() == ["Scott Besant"]
+
+
+def test_two_people_of_one_article_spelled_alike_get_one_name_each():
+    rows = [("a0", "Priyanka Kowalczyk", "P. Kowalczyk", 0), ("a0", "Priyanka Kowalczyk", "P. Kowalczyk", 40),
+            ("a0", "Priyanka Kowalczyk", "Priyanka Kowalczyk", 80), ("a0", "P. Kowalczyk", "P. Kowalczyk", 120),
+            ("a1", "Priyanka Kowalczyk", "Priyanka Kowalczyk", 0)]
+    found = pl.LazyFrame(rows, schema=["article_id", "person_name", "mention_text", "start_char"], orient="row")
+    found = found.with_columns(resolution=pl.lit("name"), role=pl.lit(None, dtype=pl.String))
+    assert local_people(found).collect().filter(pl.col("article_id") == "a0")["local_name"].to_list() == [
+        "P. Kowalczyk", "P. Kowalczyk"]
+    names = person_names(found).collect()
+    assert names.select("article_id", "person_name").is_unique().all() and names.height == 3
+    assert set(names["canonical_name"]) == {"Priyanka Kowalczyk"}

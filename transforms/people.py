@@ -1045,6 +1045,9 @@ def names_of_local_people(people: pl.LazyFrame, *, registry: pl.LazyFrame | None
         [people.select("article_id", "local_name", "forms", "roles").sort("article_id", "local_name"), seeds],
         how="vertical_relaxed",
     ).map_batches(cluster_people, schema=CLUSTER_SCHEMA)
+    # two people of one article can share its spelling ("P. Kowalczyk" for Priyanka and for another
+    # Kowalczyk): their rows cluster alike, and one of them must be kept or the join doubles their rows
+    clusters = clusters.unique(maintain_order=True)
     return people.select("article_id", "person_name", "local_name").join(
         clusters, on=["article_id", "local_name"], how="left"
     ).select("article_id", "person_name", "canonical_name", "link")
