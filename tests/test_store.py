@@ -82,3 +82,14 @@ def test_every_table_view_and_column_is_documented():
             "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal AND comment IS NULL"
         ).fetchall()
     assert undocumented == []
+
+
+def test_memory_budget_grows_with_the_largest_table_to_commit(monkeypatch):
+    from warehouse.store import MEMORY_LIMIT_ENV, memory_limit
+
+    monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
+    assert memory_limit() == "256MB"
+    assert memory_limit(1_000_000) == "256MB"  # 200 MB of key indexes fit
+    assert memory_limit(2_000_000) == "400MB"
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "1GB")
+    assert memory_limit(2_000_000) == "1GB"  # the user's setting wins

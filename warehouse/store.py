@@ -37,7 +37,8 @@ QUARANTINE_ROW_SCHEMA = {
 """Columns of a `quarantine` row before the run stamps its run_id: what ingest and the checks refuse."""
 
 MEMORY_LIMIT_ENV = "WIREHOUSE_DUCKDB_MEMORY"
-DEFAULT_MEMORY_LIMIT = "256MB"  # DuckDB spills beyond this, so a run's memory does not grow with the warehouse
+DEFAULT_MEMORY_MB = 256  # DuckDB spills data beyond this, so a run's memory does not grow with the warehouse...
+INDEX_BYTES_PER_ROW = 200  # ...but not a table's key indexes while it commits: about 100 bytes a row, doubled
 
 
 class WarehouseBusy(RuntimeError):
@@ -57,9 +58,19 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(script)
 
 
-def connect(database: Path | str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with a bounded memory budget (DuckDB's default is 80 % of RAM)."""
-    config = {"memory_limit": os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)}
+def memory_limit(indexed_rows: int = 0) -> str:
+    """DuckDB's memory budget: WIREHOUSE_DUCKDB_MEMORY when set; else 256MB, or more when a commit writes
+    a table of `indexed_rows` rows, whose key indexes DuckDB holds in memory until it has committed
+    (a fixed 256MB failed to commit 100 000 articles in one transaction)."""
+    needed_mb = -(-indexed_rows * INDEX_BYTES_PER_ROW // 1_000_000)
+    return os.environ.get(MEMORY_LIMIT_ENV) or f"{max(DEFAULT_MEMORY_MB, needed_mb)}MB"
+
+
+def connect(database: Path | str = ":memory:", *, read_only: bool = False,
+            indexed_rows: int = 0) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a bounded memory budget (DuckDB's default is 80 % of RAM), enough for
+    committing `indexed_rows` rows of one table (`memory_limit`)."""
+    config = {"memory_limit": memory_limit(indexed_rows)}
     return duckdb.connect(str(database), read_only=read_only, config=config)
 
 
@@ -152,16 +163,21 @@ def read_tables(warehouse: Path, tables: tuple[str, ...], columns: str = "*") ->
 
 
 def load_spilled(database: Path, spilled: Path) -> None:
-    """Bulk-load the tables spilled as `spilled/<table>/*.parquet` (parents first), all or nothing."""
-    with connect(database) as con:
+    """Bulk-load the tables spilled as `spilled/<table>/*.parquet` into a fresh staging file, parents
+    first, one table per transaction: DuckDB needs the key indexes of what a transaction wrote in
+    memory to commit it, so this needs the largest table's, not all of them. A failed or retried load
+    is safe: its staging file is never published, and a retry starts from a fresh one."""
+    files = {table: sorted((spilled / table).glob("*.parquet")) for table in TABLES}
+    rows = {table: pl.scan_parquet(paths).select(pl.len()).collect().item() if paths else 0
+            for table, paths in files.items()}
+    for stale in (Path(database), sidecar(Path(database), ".wal")):
+        stale.unlink(missing_ok=True)
+    with connect(database, indexed_rows=max(rows.values(), default=0)) as con:
         apply_schema(con)
-        con.begin()  # a retried load starts from the same state
-        for table in TABLES:
-            files = sorted((spilled / table).glob("*.parquet"))
-            if files:
-                paths = ", ".join(f"'{f.as_posix()}'" for f in files)
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet([{paths}])")
-        con.commit()
+        for table, paths in files.items():
+            if paths:
+                listed = ", ".join(f"'{f.as_posix()}'" for f in paths)
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet([{listed}])")
 
 
 def replace_tables(database: Path, tables: dict[str, pl.DataFrame],
