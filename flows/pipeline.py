@@ -292,7 +292,7 @@ def lazy(frame: pl.DataFrame | None) -> pl.LazyFrame | None:
 def validate(resolved: Path, run_date: date, docs_dir: Path, batch_articles: int) -> Validated:
     """Run every Great Expectations suite on the resolved tables, about `batch_articles` articles at a time,
     and build the Data Docs; refused rows are only named here, `load_warehouse` removes them."""
-    if not any(workspace.spilled_rows(resolved, table) for table in ("articles", "people", "person_aliases")):
+    if not any(store.spilled_rows(resolved, table) for table in ("articles", "people", "person_aliases")):
         return Validated(True, [], [], pl.DataFrame(schema=store.QUARANTINE_ROW_SCHEMA), None)  # nothing to check
     import expectations  # Great Expectations takes seconds to import: only runs that validate pay for it
 

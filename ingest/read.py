@@ -163,16 +163,16 @@ def _read(
             else:
                 loaded.append(row)
                 if len(loaded) == _FRAME_ROWS:
-                    loaded_frames.append(_kept(_frame(loaded, FILES_SCHEMA), texts_dir, len(loaded_frames)))
+                    loaded_frames.append(_files_part(_frame(loaded, FILES_SCHEMA), texts_dir, len(loaded_frames)))
                     loaded = []
     return (
-        pl.concat([*loaded_frames, _kept(_frame(loaded, FILES_SCHEMA), texts_dir, len(loaded_frames))]),
+        pl.concat([*loaded_frames, _files_part(_frame(loaded, FILES_SCHEMA), texts_dir, len(loaded_frames))]),
         pl.DataFrame(quarantined, schema=QUARANTINE_SCHEMA, orient="row"),
         _frame(unchanged, UNCHANGED_SCHEMA),
     )
 
 
-def _kept(files: pl.DataFrame, texts_dir: Path | None, number: int) -> pl.DataFrame:
+def _files_part(files: pl.DataFrame, texts_dir: Path | None, number: int) -> pl.DataFrame:
     """A part of the `files` frame as `_read` returns it: with its texts, or with them written to
     `texts_dir` (`number`.parquet, named in `text_file`)."""
     if texts_dir is None:

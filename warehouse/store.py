@@ -167,17 +167,25 @@ def load_spilled(database: Path, spilled: Path) -> None:
     first, one table per transaction: DuckDB needs the key indexes of what a transaction wrote in
     memory to commit it, so this needs the largest table's, not all of them. A failed or retried load
     is safe: its staging file is never published, and a retry starts from a fresh one."""
-    files = {table: sorted((spilled / table).glob("*.parquet")) for table in TABLES}
-    rows = {table: pl.scan_parquet(paths).select(pl.len()).collect().item() if paths else 0
-            for table, paths in files.items()}
     for stale in (Path(database), sidecar(Path(database), ".wal")):
         stale.unlink(missing_ok=True)
-    with connect(database, indexed_rows=max(rows.values(), default=0)) as con:
+    with connect(database, indexed_rows=max(spilled_rows(spilled, table) for table in TABLES)) as con:
         apply_schema(con)
-        for table, paths in files.items():
-            if paths:
+        for table in TABLES:
+            if paths := spilled_files(spilled, table):
                 listed = ", ".join(f"'{f.as_posix()}'" for f in paths)
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet([{listed}])")
+
+
+def spilled_files(folder: Path, table: str) -> list[Path]:
+    """The Parquet files `workspace.spill` wrote for a table under `folder`, in batch order."""
+    return sorted((folder / table).glob("*.parquet"))
+
+
+def spilled_rows(folder: Path, table: str) -> int:
+    """How many rows `workspace.spill` wrote for a table under `folder`."""
+    files = spilled_files(folder, table)
+    return pl.scan_parquet(files).select(pl.len()).collect().item() if files else 0
 
 
 def replace_tables(database: Path, tables: dict[str, pl.DataFrame],

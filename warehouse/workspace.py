@@ -93,12 +93,6 @@ def workspace(spilled: Path, tables: tuple[str, ...], previous: Path | None, kep
     return Tables(con, spilled, schemas if previous is not None else None, kept_columns)
 
 
-def spilled_rows(folder: Path, table: str) -> int:
-    """How many rows `spill` wrote for a table under `folder`."""
-    files = sorted((folder / table).glob("*.parquet"))
-    return pl.scan_parquet(files).select(pl.len()).collect().item() if files else 0
-
-
 def spilled_batches(folder: Path, tables: tuple[str, ...]) -> Iterator[dict[str, pl.DataFrame]]:
     """The batches `spill` wrote under `folder` (directly, or in its part folders), one dict of the given
     tables per batch, in path order."""
