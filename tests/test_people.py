@@ -17,9 +17,12 @@ from transforms.people import (
     REGISTRY_SCHEMA,
     ROLE_ONLY,
     Person,
+    article_weights,
     build_people,
     build_person_aliases,
     canonical_mentions,
+    cluster_nodes,
+    cluster_people,
     extract_mentions,
     local_people,
     match_people,
@@ -379,3 +382,66 @@ def test_two_people_of_one_article_spelled_alike_get_one_name_each():
     names = person_names(found).collect()
     assert names.select("article_id", "person_name").is_unique().all() and names.height == 3
     assert set(names["canonical_name"]) == {"Priyanka Kowalczyk"}
+
+
+# --- clustering across articles, on inline frames ----------------------------------------------
+
+
+def spelled(*rows: tuple[str, int, str, int]) -> pl.LazyFrame:
+    """`spelling_usage` rows (article_id, cluster, spelling, n), all full names."""
+    return pl.LazyFrame(rows, schema={"article_id": pl.String, "cluster": pl.UInt32, "spelling": pl.String,
+                                      "n": pl.Int64}, orient="row").with_columns(slot=pl.lit("full"))
+
+
+def test_article_weights_are_mean_shares_of_each_article_spellings():
+    # person 1: a0 spells it two ways, a1 and a2 one way; person 2: a0 and a1 disagree; a3 shares no one
+    usage = spelled(("a0", 1, "x", 1), ("a0", 1, "y", 1), ("a1", 1, "x", 2), ("a2", 1, "x", 1),
+                    ("a0", 2, "p", 1), ("a1", 2, "q", 1), ("a3", 3, "z", 1))
+    # round 1, person 1: x = 1/2 + 1 + 1, y = 1/2 (shares 5/6, 1/6); person 2: 1/2 each
+    expected = pl.DataFrame({"article_id": ["a0", "a1", "a2"], "weight": [0.5, (5 / 6 + 0.5) / 2, 5 / 6]})
+    assert_frame_equal(article_weights(usage, rounds=1).collect().sort("article_id"), expected)
+    again = article_weights(usage).collect().sort("article_id")
+    assert again["article_id"].to_list() == ["a0", "a1", "a2"]
+    assert again["weight"][0] < 0.5 < again["weight"][1] < again["weight"][2]  # disagreeing a0 loses weight
+
+
+def nodes_frame(*rows: tuple[str, list[str], list[int] | None]) -> pl.DataFrame:
+    """`cluster_nodes` input: node (1, 2, ...), name, roles, joins."""
+    return pl.DataFrame({
+        "node": list(range(1, len(rows) + 1)), "name": [r[0] for r in rows], "roles": [r[1] for r in rows],
+        "joins": [r[2] for r in rows],
+    }, schema={"node": pl.UInt32, "name": pl.String, "roles": pl.List(pl.String), "joins": pl.List(pl.UInt32)})
+
+
+def test_cluster_nodes_joins_spellings_registry_claims_and_one_fitting_surname():
+    nodes = nodes_frame(
+        ("Scott Bessent", ["Treasury Secretary"], None), ("Scott Besant", [], None), ("Bessent", [], None),
+        ("James Bessen", [], None), ("Lee", [], None), ("Lee Jae-myung", [], None), ("Lee Hae-chan", [], None),
+        ("Howard Lutnick", [], [9]), ("Rutnik", [], None),
+    )
+    clusters = dict(cluster_nodes(nodes).iter_rows())
+    assert clusters[1] == clusters[2] == clusters[3]  # spelling variant and bare surname join
+    assert clusters[4] != clusters[1]  # a different given name never joins
+    assert clusters[5] not in (clusters[6], clusters[7]) and clusters[6] != clusters[7]  # 'Lee' fits two people
+    assert clusters[8] == clusters[9]  # the registry entry claims the spelling it lists
+
+
+def test_cluster_people_votes_the_canonical_spelling_and_the_registry_overrides_it():
+    forms = pl.List(pl.Struct({"form": pl.String, "n": pl.Int64}))
+    entities = pl.LazyFrame({
+        "article_id": ["a0", "a1", "a1", "a2", None],
+        "local_name": ["Scott Besant", "Scott Bessent", "Huang Renxun", "Scott Bessent", "Jensen Huang"],
+        "forms": [[{"form": "Scott Besant", "n": 2}],
+                  [{"form": "Scott Bessent", "n": 1}, {"form": "Bessent", "n": 3}],
+                  [{"form": "Huang Renxun", "n": 1}],
+                  [{"form": "SCOTT BESSENT", "n": 1}, {"form": "Scott Bessent", "n": 1}],
+                  [{"form": "Jensen Huang", "n": 1}, {"form": "Huang Renxun", "n": 1}]],
+        "roles": ["", "Treasury Secretary", "", "", "Nvidia CEO"],
+    }, schema_overrides={"forms": forms})
+    expected = pl.DataFrame({
+        "article_id": ["a0", "a1", "a1", "a2"],
+        "local_name": ["Scott Besant", "Huang Renxun", "Scott Bessent", "Scott Bessent"],
+        "canonical_name": ["Scott Bessent", "Jensen Huang", "Scott Bessent", "Scott Bessent"],
+        "link": ["phonetic", "registry", "exact", "exact"],
+    })
+    assert_frame_equal(cluster_people(entities).collect().sort("article_id", "local_name"), expected)

@@ -18,9 +18,10 @@ Steps:
 3. Per article (`link_article`): surname-only, misspelt and role-only mentions join the article's
    full names; subject pronouns resolve to the most salient earlier person.
 4. Across articles (`resolve_people` -> `cluster_people`): spellings cluster by phonetic/fuzzy
-   surname with compatible given names, or by shared surname plus a shared specific role; the
-   canonical spelling is the one most articles use, each article's vote weighted by how often its
-   other spellings agree with the other articles.
+   surname with compatible given names, or by shared surname plus a shared specific role (Python,
+   once per distinct spelling: `cluster_nodes`); the canonical spelling is the one most articles
+   use, each article's vote weighted by how often its other spellings agree with the other
+   articles (polars aggregations over the (article, person) rows: `article_weights`).
 """
 
 import bisect
@@ -144,10 +145,12 @@ def name_mask(body: pl.Expr) -> pl.Expr:
 # --- candidates ----------------------------------------------------------------------------------
 
 
-def per_distinct(column: str, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
-    """Element-wise `fn` of `column` computed once per distinct value: candidate texts repeat a lot."""
-    distinct = pl.col(column).unique(maintain_order=True)
-    return pl.col(column).replace_strict(distinct, fn(distinct))
+def per_distinct(values: str | pl.Expr, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """Element-wise `fn` of a column (or expression) computed once per distinct value: texts and names
+    repeat a lot."""
+    values = pl.col(values) if isinstance(values, str) else values
+    distinct = values.unique(maintain_order=True)
+    return values.replace_strict(distinct, fn(distinct))
 
 
 def place_or_date(text: pl.Expr) -> pl.Expr:
@@ -786,37 +789,57 @@ CLUSTER_SCHEMA = {"article_id": pl.String, "local_name": pl.String, "canonical_n
                   "link": pl.String}
 
 
-def cluster_people(entities: pl.DataFrame) -> pl.DataFrame:
-    """Cluster (article, local person) rows and registry rows into people; choose canonical spellings.
+NODE_SCHEMA = {"node": pl.UInt32, "cluster": pl.UInt32}
+LINK_SCHEMA = {"node": pl.UInt32, "link": pl.String}
+SLOT_OF = {True: "full", False: "single"}
 
-    `entities`: article_id (NULL for registry rows), local_name, forms (spellings with counts,
-    `form`/`n`), roles (role texts joined by '; '). Returns article_id, local_name, canonical_name
-    and link (how the local name joined its canonical: exact/registry/surname/phonetic/fuzzy/role).
-    Names are compared once per distinct spelling, not per article.
-    """
-    article_ids = entities["article_id"].to_list()
-    local_names = entities["local_name"].to_list()
-    is_registry = [article_id is None for article_id in article_ids]
-    forms = (
-        entities.select(pl.int_range(pl.len()).alias("row"), "forms")
-        .explode("forms")
-        .filter(pl.col("forms").is_not_null())
-        .unnest("forms")
+
+def folded(names: pl.Expr) -> pl.Expr:
+    """`fold` of each name, computed once per distinct name (the exact Python rule the clustering uses)."""
+    return per_distinct(names, lambda distinct: distinct.map_elements(fold, return_dtype=pl.String))
+
+
+def spelling_slot(forms: pl.Expr) -> pl.Expr:
+    """'full' for a spelling of two or more words, 'single' for a bare name: they are voted on apart."""
+    return per_distinct(forms, lambda distinct: distinct.map_elements(
+        lambda form: SLOT_OF[len(form.split()) >= 2], return_dtype=pl.String))
+
+
+def entity_nodes(entities: pl.LazyFrame) -> pl.LazyFrame:
+    """Rows to cluster (article_id, NULL for registry rows; local_name; forms; roles) -> the same with `row`,
+    `registry`, `key` (folded local_name) and `node`: one node per distinct key of the articles' rows,
+    one per registry row (a registry entry is never merged with another by its spelling alone)."""
+    return (
+        entities.with_row_index("row")
+        .with_columns(pl.col("article_id").is_null().alias("registry"), folded(pl.col("local_name")).alias("key"))
+        .with_columns(
+            pl.when("registry").then(pl.format("\x00{}", "row")).otherwise("key").rank("dense").alias("node")
+        )
     )
-    spelled = Spellings(forms["row"].to_list(), forms["form"].to_list(), forms["n"].to_list())
-    nodes: list[Person] = []
-    by_key: dict[str, int] = {}
-    row_node: list[int] = []
-    for name, registry_row, roles in zip(local_names, is_registry, entities["roles"].to_list(), strict=True):
-        key = fold(name)
-        if registry_row or key not in by_key:
-            nodes.append(Person.of(name))
-            if not registry_row:
-                by_key[key] = len(nodes) - 1
-        node = len(nodes) - 1 if registry_row else by_key[key]
-        nodes[node].roles |= joined_role_keys(roles)
-        row_node.append(node)
-    parent = list(range(len(nodes)))
+
+
+def registry_claims(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """(node, joins): a registry node and the article nodes spelled like one of its names or aliases."""
+    articles_keys = rows.filter(~pl.col("registry")).select("key", pl.col("node").alias("joins")).unique()
+    return (
+        rows.filter("registry").select("node", "forms").explode("forms").drop_nulls("forms")
+        .select("node", folded(pl.col("forms").struct.field("form")).alias("key"))
+        .join(articles_keys, on="key")
+        .group_by("node").agg(pl.col("joins").unique())
+    )
+
+
+def cluster_nodes(nodes: pl.DataFrame) -> pl.DataFrame:
+    """Union the nodes (node, name, roles: role texts, joins: nodes a registry entry claims) into people
+    -> node, cluster. Python over distinct spellings only, so its cost does not grow with articles."""
+    ids = nodes["node"].to_list()
+    people = []
+    for name, roles in zip(nodes["name"].to_list(), nodes["roles"].to_list(), strict=True):
+        person = Person.of(name)
+        person.roles = set().union(*(joined_role_keys(r) for r in roles or ()))
+        people.append(person)
+    position = {node: i for i, node in enumerate(ids)}
+    parent = list(range(len(people)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -828,37 +851,35 @@ def cluster_people(entities: pl.DataFrame) -> pl.DataFrame:
         parent[find(i)] = find(j)
 
     # registry names and aliases claim the spellings they list
-    for row, form in zip(spelled.rows, spelled.forms, strict=True):
-        if is_registry[row] and fold(form) in by_key:
-            union(by_key[fold(form)], row_node[row])
+    for i, joins in enumerate(nodes["joins"].to_list()):
+        for node in joins or ():
+            union(position[node], i)
     # spelling variants among full names, compared within blocks of sound-alike surnames; a name's
     # first token is indexed too, for surname-first renderings ("Huang Renxun" / "Jensen Huang")
     by_surname: dict[str, list[int]] = defaultdict(list)
     by_first: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(nodes):
+    for i, p in enumerate(people):
         if len(p.tokens) >= 2:
             for key in sound_keys(p.tokens[-1]):
                 by_surname[key].append(i)
             for key in sound_keys(p.tokens[0]):
                 by_first[key].append(i)
-    for i, p in enumerate(nodes):
+    for i, p in enumerate(people):
         if len(p.tokens) < 2:
             continue
-        keys = sound_keys(p.tokens[-1])
-        for j in {j for key in keys for j in by_surname[key] + by_first[key] if j != i}:
-            if find(i) != find(j) and match_people(p, nodes[j]):
+        for j in {j for key in sound_keys(p.tokens[-1]) for j in by_surname[key] + by_first[key] if j != i}:
+            if find(i) != find(j) and match_people(p, people[j]):
                 union(i, j)
     # a bare surname joins the one full-name cluster it fits (unless the registry placed it already)
-    with_full_name = {find(i) for i, p in enumerate(nodes) if len(p.tokens) >= 2}
-    for i, p in enumerate(nodes):
+    with_full_name = {find(i) for i, p in enumerate(people) if len(p.tokens) >= 2}
+    for i, p in enumerate(people):
         if len(p.tokens) != 1 or find(i) in with_full_name:
             continue
         candidates = {j for key in sound_keys(p.tokens[0]) for j in by_surname[key] + by_first[key]}
-        fits = {find(j) for j in candidates if match_people(p, nodes[j])}
+        fits = {find(j) for j in candidates if match_people(p, people[j])}
         if len(fits) == 1:
             union(i, fits.pop())
-    clusters = [find(node) for node in row_node]
-    return choose_canonical(Entities(article_ids, local_names, is_registry, clusters, row_node), spelled, nodes)
+    return pl.DataFrame({"node": ids, "cluster": [ids[find(i)] for i in range(len(ids))]}, schema=NODE_SCHEMA)
 
 
 @lru_cache(maxsize=65536)
@@ -867,125 +888,152 @@ def joined_role_keys(roles: str | None) -> frozenset[str]:
     return frozenset(k for role in (roles or "").split("; ") for k in role_keys(role))
 
 
-@dataclass(slots=True)
-class Entities:
-    """`cluster_people` rows as columns, with each row's cluster (root node) and node."""
-
-    article_ids: list[str | None]
-    local_names: list[str]
-    is_registry: list[bool]
-    clusters: list[int]
-    nodes: list[int]
-
-
-@dataclass(slots=True)
-class Spellings:
-    """The forms of `cluster_people` rows, one per (row, spelling): row index, spelling, count."""
-
-    rows: list[int]
-    forms: list[str]
-    counts: list[int]
+def spelling_usage(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """The articles' clustered rows (article_id, cluster, forms) -> how often each article spells each
+    person each way: cluster, slot (full name or bare name), article_id, spelling (folded), n."""
+    return (
+        rows.select("article_id", "cluster", "forms").explode("forms").drop_nulls("forms").unnest("forms")
+        .with_columns(spelling_slot(pl.col("form")).alias("slot"), folded(pl.col("form")).alias("spelling"))
+        .group_by("cluster", "slot", "article_id", "spelling").agg(pl.col("n").sum())
+    )
 
 
-def article_weights(usage: dict[tuple[int, str], dict[str, dict[str, int]]], rounds: int = 3) -> dict[str, float]:
-    """Each article's reliability: the mean share, among all articles' votes, of its spellings of a person.
+def article_weights(usage: pl.LazyFrame, rounds: int = 3) -> pl.LazyFrame:
+    """`spelling_usage` -> article_id, weight: each article's reliability, the mean share, among all
+    articles' votes, of its spellings of a person, over the people it shares with other articles.
 
-    A person's votes: one per article, split over its spellings, times the article's weight (1 at
-    first); only people named by several articles count. Articles and spellings are numbered once,
-    so each round is plain list arithmetic, in the order the rows came (sums are order-sensitive).
+    A person's votes: one per article, split over its spellings, times the article's weight (1 at first),
+    re-estimated `rounds` times. Articles that share no person with another article are left out (weight 1).
     """
-    articles: dict[str, int] = {}
-    blocks: list[tuple[int, list[tuple[int, tuple[int, ...]]]]] = []
-    for per_article in usage.values():
-        if len(per_article) < 2:
-            continue
-        numbers: dict[str, int] = {}
-        entries = []
-        for article, spellings in per_article.items():
-            ids = tuple([numbers.setdefault(s, len(numbers)) for s in spellings])
-            entries.append((articles.setdefault(article, len(articles)), ids))
-        blocks.append((len(numbers), entries))
-    weight = [1.0] * len(articles)
+    person = ["cluster", "slot"]
+    entries = (
+        usage.filter(pl.col("article_id").n_unique().over(person) >= 2)
+        .select(*person, "article_id", "spelling", pl.len().over(*person, "article_id").alias("spellings"))
+    ).cache()
+    weights = entries.select("article_id").unique().with_columns(pl.lit(1.0).alias("weight"))
     for _ in range(rounds):
-        agreement = [0.0] * len(articles)
-        counted = [0] * len(articles)
-        for n_spellings, entries in blocks:
-            votes = [0.0] * n_spellings
-            for article, spellings in entries:
-                if len(spellings) == 1:  # most articles spell a person one way (x / 1 == x)
-                    votes[spellings[0]] += weight[article]
-                    continue
-                vote = weight[article] / len(spellings)
-                for s in spellings:
-                    votes[s] += vote
-            total = sum(votes) or 1.0
-            shares = [v / total for v in votes]
-            for article, spellings in entries:
-                if len(spellings) == 1:
-                    agreement[article] += shares[spellings[0]]
-                else:
-                    agreement[article] += sum([shares[s] for s in spellings]) / len(spellings)
-                counted[article] += 1
-        weight = [a / n if n else 1.0 for a, n in zip(agreement, counted, strict=True)]
-    return {article: weight[i] for article, i in articles.items()}
+        votes = (
+            entries.join(weights, on="article_id")
+            .group_by(*person, "spelling").agg((pl.col("weight") / pl.col("spellings")).sum().alias("votes"))
+        )
+        total = pl.col("votes").sum().over(person)
+        shares = votes.select(*person, "spelling", (pl.col("votes") / pl.when(total == 0).then(1.0).otherwise(total))
+                              .alias("share"))
+        weights = (
+            entries.join(shares, on=[*person, "spelling"])
+            .group_by(*person, "article_id").agg(pl.col("share").mean())
+            .group_by("article_id").agg(pl.col("share").mean().alias("weight"))
+        )
+    return weights
 
 
-def choose_canonical(rows: Entities, spelled: Spellings, nodes: list[Person]) -> pl.DataFrame:
-    """Pick each cluster's canonical spelling by reliability-weighted article votes; registry wins.
+def spelling_votes(usage: pl.LazyFrame, weights: pl.LazyFrame) -> pl.LazyFrame:
+    """Per person: the best supported spelling of its full names (of its bare names when it has none),
+    by reliability-weighted article votes (one per article, split over its spellings), then mentions,
+    then length -> cluster, spelling."""
+    votes = (
+        usage.filter(pl.col("slot") == pl.when((pl.col("slot") == "full").any().over("cluster"))
+                     .then(pl.lit("full")).otherwise(pl.lit("single")))
+        .join(weights, on="article_id", how="left")
+        .with_columns((pl.col("weight").fill_null(1.0) / pl.len().over("cluster", "article_id")).alias("vote"))
+        .group_by("cluster", "spelling").agg(pl.col("vote").sum(), pl.col("n").sum())
+    )
+    return votes.group_by("cluster").agg(
+        pl.col("spelling").sort_by(pl.col("vote").round(9), "n", pl.col("spelling").str.len_chars(), "spelling",
+                                   descending=True).first()
+    )
 
-    One vote per article per spelling (split when an article spells the person several ways);
-    an article's weight is how often its spellings agree with the other articles' majority,
-    re-estimated a few times, so a source whose names are minority variants counts less.
-    """
-    clusters: dict[int, list[int]] = {}
-    for i, root in enumerate(rows.clusters):
-        clusters.setdefault(root, []).append(i)
-    # (cluster, slot) -> article -> spelling -> mentions; slot separates full names from bare surnames
-    usage: dict[tuple[int, str], dict[str, dict[str, int]]] = {}
-    display: dict[str, dict[str, int]] = {}
-    for row, form, n in zip(spelled.rows, spelled.forms, spelled.counts, strict=True):
-        if rows.is_registry[row]:
+
+def displayed_spellings(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """How each folded spelling is written: the form the articles use most (the first seen on a tie)
+    -> spelling, form."""
+    return (
+        rows.select("forms").explode("forms").drop_nulls("forms").unnest("forms")
+        .with_row_index("seen")
+        .with_columns(folded(pl.col("form")).alias("spelling"))
+        .group_by("spelling", "form").agg(pl.col("n").sum(), pl.col("seen").min())
+        .group_by("spelling").agg(pl.col("form").sort_by("n", -pl.col("seen").cast(pl.Int64), descending=True).first())
+    )
+
+
+def canonical_names(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Clustered rows (`entity_nodes` with cluster) -> cluster, canonical_name, registered: the registry's
+    name when the person is in it, else the best supported spelling (`spelling_votes`) as written most."""
+    articles = rows.filter(~pl.col("registry"))
+    usage = spelling_usage(articles).cache()
+    voted = (
+        spelling_votes(usage, article_weights(usage))
+        .join(displayed_spellings(articles), on="spelling")
+        .select("cluster", pl.col("form").alias("voted"))
+    )
+    registered = rows.filter("registry").group_by("cluster").agg(pl.col("local_name").sort_by("row").first())
+    return (
+        voted.join(registered, on="cluster", how="full", coalesce=True)
+        .select("cluster", pl.coalesce("local_name", "voted").alias("canonical_name"),
+                pl.col("local_name").is_not_null().alias("registered"))
+    )
+
+
+def node_links(nodes: pl.DataFrame) -> pl.DataFrame:
+    """How each article node's spelling joined its person (node, name, roles, cluster, canonical_name,
+    registered) -> node, link: 'exact'/'surname'/'phonetic'/'fuzzy'/'role' as `match_people` finds it
+    against the canonical name (with every role of the person), 'registry' when the registry renamed it."""
+    roles: dict[int, set[str]] = defaultdict(set)
+    for cluster, texts in zip(nodes["cluster"].to_list(), nodes["roles"].to_list(), strict=True):
+        roles[cluster].update(*(joined_role_keys(r) for r in texts or ()))
+    references: dict[int, Person] = {}
+    links = []
+    for name, node_roles, cluster, canonical, registered, registry in zip(
+        nodes["name"].to_list(), nodes["roles"].to_list(), nodes["cluster"].to_list(),
+        nodes["canonical_name"].to_list(), nodes["registered"].to_list(), nodes["registry"].to_list(), strict=True,
+    ):
+        if registry:
+            links.append(None)
             continue
-        key = fold(form)
-        slot = "full" if len(form.split()) >= 2 else "single"
-        spellings = usage.setdefault((rows.clusters[row], slot), {}).setdefault(rows.article_ids[row], {})
-        spellings[key] = spellings.get(key, 0) + n
-        shown = display.setdefault(key, {})
-        shown[form] = shown.get(form, 0) + n
-    weight = article_weights(usage)
-    canonical_of: dict[int, str] = {}
-    link_of: dict[int, str] = {}  # per node: the rows of a node share their spelling, hence their link
-    for root, members in clusters.items():
-        registry_names = [rows.local_names[i] for i in members if rows.is_registry[i]]
-        if registry_names:
-            canonical = registry_names[0]
-        else:
-            slot = "full" if (root, "full") in usage else "single"
-            votes: dict[str, float] = {}
-            mentions: dict[str, int] = {}
-            for article, spellings in usage.get((root, slot), {}).items():
-                vote = weight.get(article, 1.0) / len(spellings)
-                for s, n in spellings.items():
-                    votes[s] = votes.get(s, 0) + vote
-                    mentions[s] = mentions.get(s, 0) + n
-            best = max(votes, key=lambda s: (round(votes[s], 9), mentions[s], len(s), s))
-            canonical = max(display[best], key=display[best].get)
-        canonical_of[root] = canonical
-        member_nodes = dict.fromkeys(rows.nodes[i] for i in members)
-        reference = Person.of(canonical)
-        reference.roles = set().union(*(nodes[node].roles for node in member_nodes))
-        for node in dict.fromkeys(rows.nodes[i] for i in members if not rows.is_registry[i]):
-            link = match_people(nodes[node], reference) or "fuzzy"
-            if registry_names and fold(nodes[node].name) != fold(canonical):
-                link = "registry"
-            link_of[node] = link
-    order = [i for members in clusters.values() for i in members if not rows.is_registry[i]]
-    return pl.DataFrame({
-        "article_id": [rows.article_ids[i] for i in order],
-        "local_name": [rows.local_names[i] for i in order],
-        "canonical_name": [canonical_of[rows.clusters[i]] for i in order],
-        "link": [link_of[rows.nodes[i]] for i in order],
-    }, schema=CLUSTER_SCHEMA)
+        if cluster not in references:
+            references[cluster] = Person.of(canonical)
+            references[cluster].roles = roles[cluster]
+        person = Person.of(name)
+        person.roles = set().union(*(joined_role_keys(r) for r in node_roles or ()))
+        link = match_people(person, references[cluster]) or "fuzzy"
+        links.append("registry" if registered and fold(name) != fold(canonical) else link)
+    return pl.DataFrame({"node": nodes["node"], "link": links}, schema=LINK_SCHEMA)
+
+
+def cluster_people(entities: pl.LazyFrame) -> pl.LazyFrame:
+    """Cluster (article, local person) rows and registry rows into people; choose canonical spellings.
+
+    `entities`: article_id (NULL for registry rows), local_name, forms (spellings with counts,
+    `form`/`n`), roles (role texts joined by '; '). Returns article_id, local_name, canonical_name
+    and link (how the local name joined its canonical: exact/registry/surname/phonetic/fuzzy/role),
+    one row per distinct (article_id, local_name). Names are compared once per distinct spelling
+    (`cluster_nodes`, `node_links`), and the per-article votes are polars aggregations, so memory and
+    Python work follow the distinct spellings, not the articles.
+    """
+    # every branch below reads these: cached, they are computed once (`cluster_nodes` runs once)
+    rows = entities.pipe(entity_nodes).cache()
+    nodes = (
+        rows.group_by("node").agg(pl.col("local_name").first().alias("name"), pl.col("registry").first(),
+                                  pl.col("roles").unique())
+        .join(registry_claims(rows), on="node", how="left")
+        .sort("node")
+    ).cache()
+    clusters = nodes.map_batches(cluster_nodes, schema=NODE_SCHEMA)
+    clustered = rows.join(clusters, on="node", maintain_order="left").cache()
+    canonical = canonical_names(clustered).cache()
+    links = (
+        nodes.join(clustered.select("node", "cluster").unique(), on="node")
+        .join(canonical, on="cluster")
+        .sort("node")
+        .map_batches(node_links, schema=LINK_SCHEMA)
+    )
+    return (
+        clustered.filter(~pl.col("registry")).select("article_id", "local_name", "node", "cluster")
+        .unique(["article_id", "local_name"])
+        .join(canonical.select("cluster", "canonical_name"), on="cluster")
+        .join(links, on="node")
+        .select(*CLUSTER_SCHEMA)
+    )
 
 
 def names_a_person() -> pl.Expr:
@@ -1041,13 +1089,12 @@ def names_of_local_people(people: pl.LazyFrame, *, registry: pl.LazyFrame | None
         .alias("forms"),
         pl.col("roles"),
     )
-    clusters = pl.concat(
+    # two people of one article can share its spelling ("P. Kowalczyk" for Priyanka and for another
+    # Kowalczyk): `cluster_people` gives one row per article and spelling, or the join would double them
+    clusters = cluster_people(pl.concat(
         [people.select("article_id", "local_name", "forms", "roles").sort("article_id", "local_name"), seeds],
         how="vertical_relaxed",
-    ).map_batches(cluster_people, schema=CLUSTER_SCHEMA)
-    # two people of one article can share its spelling ("P. Kowalczyk" for Priyanka and for another
-    # Kowalczyk): their rows cluster alike, and one of them must be kept or the join doubles their rows
-    clusters = clusters.unique(maintain_order=True)
+    ))
     return people.select("article_id", "person_name", "local_name").join(
         clusters, on=["article_id", "local_name"], how="left"
     ).select("article_id", "person_name", "canonical_name", "link")
