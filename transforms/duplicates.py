@@ -24,26 +24,30 @@ def paragraph_keys(articles: pl.LazyFrame) -> pl.LazyFrame:
 def near_duplicate_links(keys: pl.LazyFrame, order: pl.LazyFrame) -> pl.LazyFrame:
     """`paragraph_keys` of every article + articles(article_id, source_name) -> (article_id, near_duplicate_of).
 
-    Works from the small paragraph keys, so a warehouse can be linked without holding every body at once.
+    Works from the small paragraph keys, so a warehouse can be linked without holding every body at once;
+    articles are paired by row number, not by their id strings, which makes the pairs a quarter the size.
     """
-    common = keys.group_by("key").agg(pl.len().alias("shared_by")).filter(
+    numbered = order.select("article_id", "source_name").with_row_index("article")
+    keyed = keys.join(numbered.select("article_id", "article"), on="article_id").select("article", "key")
+    common = keyed.group_by("key").agg(pl.len().alias("shared_by")).filter(
         (pl.col("shared_by") > 1) & (pl.col("shared_by") <= MAX_SHARED_BY)
     )
-    sizes = keys.group_by("article_id").agg(pl.len().alias("paragraphs"))
+    sizes = keyed.group_by("article").agg(pl.len().alias("paragraphs"))
     return (
-        keys.join(common, on="key", how="semi")
-        .join(keys.rename({"article_id": "other_id"}), on="key")
-        .filter(pl.col("article_id") != pl.col("other_id"))
-        .group_by("article_id", "other_id")
+        keyed.join(common, on="key", how="semi")
+        .join(keyed.rename({"article": "other"}), on="key")
+        .filter(pl.col("article") != pl.col("other"))
+        .group_by("article", "other")
         .agg(pl.len().alias("shared"))
-        .join(sizes, on="article_id")
-        .join(sizes.rename({"article_id": "other_id", "paragraphs": "other_paragraphs"}), on="other_id")
+        .join(sizes, on="article")
+        .join(sizes.rename({"article": "other", "paragraphs": "other_paragraphs"}), on="other")
         .filter(pl.col("shared") >= MIN_SHARED_SHARE * pl.max_horizontal("paragraphs", "other_paragraphs"))
-        .join(order, on="article_id")
-        .join(order.rename({"article_id": "other_id", "source_name": "other_source"}), on="other_id")
+        .join(numbered, on="article")
+        .join(numbered.rename({"article": "other", "article_id": "near_duplicate_of", "source_name": "other_source"}),
+              on="other")
         .filter(pl.col("other_source") < pl.col("source_name"))
         .group_by("article_id")
-        .agg(pl.col("other_id").sort_by("other_source").first().alias("near_duplicate_of"))
+        .agg(pl.col("near_duplicate_of").sort_by("other_source").first())
     )
 
 
