@@ -252,21 +252,22 @@ def resolve_people_and_stories(extracted: Path, previous: Path | None, kept_ids:
     """Cross-article steps over the whole warehouse (canonical people and speakers, re-posts, story links),
     spilled under `resolved` one batch at a time (each extraction batch, and the kept articles
     `batch_articles` at a time). Returns articles(article_id, source_name)."""
-    with workspace.workspace(extracted, stages.PER_ARTICLE_TABLES, previous, kept_ids, stages.LOCAL_COLUMNS) as work:
+    with workspace.workspace(extracted, stages.PER_ARTICLE_TABLES, previous, kept_ids, stages.LOCAL_COLUMNS,
+                             batch_articles) as work:
         # the maps over every article are made from small per-batch summaries, not from every row at once
         local = pl.concat([people.local_people(batch["mentions"].lazy()).collect()
-                           for batch in work.batches(batch_articles, ("mentions",))])
+                           for batch in work.batches(("mentions",))])
         names = people.names_of_local_people(local.lazy(), registry=lazy(registry)).collect()
         descriptions = pl.concat([stages.story_descriptions(batch["events"].lazy(), names.lazy()).collect()
-                                  for batch in work.batches(batch_articles, ("events",))])
+                                  for batch in work.batches(("events",))])
         stories = story_ids(descriptions.lazy()).collect()
         del local, descriptions
         articles = work.frame("SELECT article_id, source_name, published_date FROM articles ORDER BY article_id")
         kept_keys = [paragraph_keys(batch["articles"].lazy()).collect()
-                     for batch in work.kept_batches(batch_articles, ("articles",))]
+                     for batch in work.kept_batches(("articles",))]
         keys = pl.concat([pl.read_parquet(extracted / "*" / "paragraph_keys" / "*.parquet"), *kept_keys])
         duplicates = near_duplicate_links(keys.lazy(), articles.lazy().select("article_id", "source_name")).collect()
-        for number, batch in enumerate(work.batches(batch_articles, stages.PER_ARTICLE_TABLES)):
+        for number, batch in enumerate(work.batches(stages.PER_ARTICLE_TABLES)):
             final = stages.resolve_batch({t: f.lazy() for t, f in batch.items()}, names.lazy(),
                                          duplicates.lazy(), stories.lazy())
             workspace.spill(resolved, number, dict(zip(final, pl.collect_all(final.values()), strict=True)))

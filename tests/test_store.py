@@ -93,3 +93,32 @@ def test_memory_budget_grows_with_the_largest_table_to_commit(monkeypatch):
     assert memory_limit(2_000_000) == "400MB"
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "1GB")
     assert memory_limit(2_000_000) == "1GB"  # the user's setting wins
+
+
+def test_kept_rows_are_copied_in_batches_of_articles_with_their_extracted_values(sample_run, tmp_path):
+    """`workspace.copy_kept`: every kept row once, `batch_articles` articles a batch in article_id order, the
+    per-article value of each rewritten column restored, and a file per batch even for a table without rows."""
+    import shutil
+
+    from transforms.stages import LOCAL_COLUMNS
+    from warehouse import workspace
+
+    previous = tmp_path / "previous.duckdb"
+    shutil.copy(sample_run[1], previous)
+    with store.connect(previous) as con:
+        ids = con.sql("SELECT article_id FROM articles ORDER BY article_id").pl()["article_id"]
+        con.execute("DELETE FROM quotes WHERE article_id IN (?, ?)", ids.head(2).to_list())  # batch 0: no quotes
+        quotes = con.sql("SELECT article_id, quote_id, local_speaker AS speaker FROM quotes").pl()
+    schemas = {
+        "articles": pl.Schema({"article_id": pl.String, "title": pl.String}),
+        "quotes": pl.Schema({"article_id": pl.String, "quote_id": pl.String, "speaker": pl.String}),
+    }
+    with store.connect() as con:
+        con.execute(f"SET temp_directory = '{(tmp_path / 'tmp').as_posix()}'")
+        workspace.copy_kept(con, previous, ids.head(4), schemas, LOCAL_COLUMNS, tmp_path / "kept", 2)
+    batches = list(workspace.spilled_batches(tmp_path / "kept", ("articles", "quotes")))
+    assert [b["articles"]["article_id"].to_list() for b in batches] == [ids[:2].to_list(), ids[2:4].to_list()]
+    assert [b["quotes"].height for b in batches][0] == 0 and batches[0]["quotes"].schema == schemas["quotes"]
+    copied = batches[1]["quotes"]
+    expected = quotes.filter(pl.col("article_id").is_in(ids[2:4].implode())).sort("article_id", "quote_id")
+    assert copied.height > 0 and copied.sort("article_id", "quote_id").equals(expected)

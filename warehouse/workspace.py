@@ -20,39 +20,31 @@ def spill(folder: Path, batch: int, tables: dict[str, pl.DataFrame]) -> None:
         frame.write_parquet(folder / table / f"{batch:06d}.parquet", compression="lz4")  # fast, and temporary
 
 
-class Tables:
-    """The per-article tables of a changed run (the kept rows of the last warehouse + the spilled batches),
-    read whole through DuckDB views (`frame`) or one batch of articles at a time (`batches`)."""
+KEPT = "kept"
+"""The part folder of the spill that holds the kept articles' rows of the last warehouse."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, spilled: Path, schemas: dict[str, pl.Schema] | None,
-                 kept_columns: dict[str, str]):
+
+class Tables:
+    """The per-article tables of a changed run, all as Parquet under the spill folder (the kept rows of the
+    last warehouse copied beside the extracted batches), read whole through DuckDB views (`frame`) or one
+    batch of articles at a time (`batches`)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, spilled: Path):
         self.con = con
         self.spilled = spilled
-        self.schemas = schemas  # each table's spilled columns and types; None: there is no previous warehouse
-        self.kept_columns = kept_columns  # each table's select list over the previous warehouse
 
     def frame(self, sql: str) -> pl.DataFrame:
         """The result of a query over the views, as a polars frame."""
         return self.con.sql(sql).pl()
 
-    def batches(self, size: int, tables: tuple[str, ...]) -> Iterator[dict[str, pl.DataFrame]]:
-        """The tables' rows a batch at a time: the kept articles of the last warehouse `size` at a time,
-        then each spilled batch as extraction wrote it (so no batch needs a scan of every row)."""
-        yield from self.kept_batches(size, tables)
+    def batches(self, tables: tuple[str, ...]) -> Iterator[dict[str, pl.DataFrame]]:
+        """The tables' rows a batch at a time: the kept articles first, then each spilled batch as
+        extraction wrote it."""
         yield from spilled_batches(self.spilled, tables)
 
-    def kept_batches(self, size: int, tables: tuple[str, ...]) -> Iterator[dict[str, pl.DataFrame]]:
-        """The kept articles' rows of the last warehouse, `size` articles at a time in article_id order."""
-        if self.schemas is None:
-            return
-        self.con.execute("CREATE OR REPLACE TEMP TABLE kept_batch AS SELECT article_id, "
-                         f"(row_number() OVER (ORDER BY article_id) - 1) // {int(size)} AS batch FROM kept")
-        count = self.con.execute("SELECT coalesce(max(batch) + 1, 0) FROM kept_batch").fetchall()[0][0]
-        for batch in range(count):
-            yield {table: self.frame(
-                f"SELECT {self.kept_columns[table]} FROM previous.{table} SEMI JOIN (SELECT article_id FROM "
-                f"kept_batch WHERE batch = {batch}) USING (article_id) ORDER BY {row_order(table)}"
-            ).cast(self.schemas[table]) for table in tables}  # the types of the spilled rows
+    def kept_batches(self, tables: tuple[str, ...]) -> Iterator[dict[str, pl.DataFrame]]:
+        """The kept articles' rows of the last warehouse, a batch of articles at a time in article_id order."""
+        yield from spilled_batches(self.spilled / KEPT, tables)
 
     def close(self) -> None:
         """Release DuckDB (and with it any hold on the files it read)."""
@@ -71,26 +63,62 @@ def row_order(table: str) -> str:
 
 
 def workspace(spilled: Path, tables: tuple[str, ...], previous: Path | None, kept_ids: pl.Series,
-              restore: dict[str, dict[str, str]]) -> Tables:
-    """Per-article tables as views: the kept articles' rows of the previous warehouse + every batch spilled
-    under `spilled` (in `spilled/<part>/<table>/`). The kept rows take the spilled columns, each `restore`d
-    column ({table: {column: column holding its extracted value}}) read from where its value was kept."""
+              restore: dict[str, dict[str, str]], batch_articles: int) -> Tables:
+    """Per-article tables as views over every batch spilled under `spilled` (in `spilled/<part>/<table>/`),
+    after copying the kept articles' rows of the previous warehouse there (`copy_kept`)."""
     con = store.connect()
     con.execute(f"SET temp_directory = '{(spilled / 'duckdb.tmp').as_posix()}'")
-    con.register("kept", pl.DataFrame({"article_id": kept_ids.unique()}).to_arrow())
-    if previous is not None:
-        con.execute(f"ATTACH '{previous.as_posix()}' AS previous (READ_ONLY)")
-    schemas, kept_columns = {}, {}
+    if previous is not None and kept_ids.len():
+        schemas = {table: pl.scan_parquet(spilled / "*" / table / "*.parquet").collect_schema() for table in tables}
+        copy_kept(con, previous, kept_ids, schemas, restore, spilled / KEPT, batch_articles)
     for table in tables:
-        files = f"{spilled.as_posix()}/*/{table}/*.parquet"
-        schemas[table] = pl.scan_parquet(files).collect_schema()
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{spilled.as_posix()}/*/{table}/*.parquet')")
+    return Tables(con, spilled)
+
+
+def copy_kept(con: duckdb.DuckDBPyConnection, previous: Path, kept_ids: pl.Series, schemas: dict[str, pl.Schema],
+              restore: dict[str, dict[str, str]], folder: Path, batch_articles: int) -> None:
+    """Spill the kept articles' rows of the `previous` warehouse into `folder`, `batch_articles` articles a
+    batch in article_id order, as if just extracted: the spilled columns and types, each `restore`d column
+    ({table: {column: column holding its extracted value}}) read from where its value was kept.
+
+    One pass over each table: reading each batch with its own query scanned the whole table per batch.
+    """
+    con.register("kept", pl.DataFrame({"article_id": kept_ids.unique()}).to_arrow())
+    con.execute(f"ATTACH '{previous.as_posix()}' AS previous (READ_ONLY)")
+    con.execute("CREATE TEMP TABLE kept_batch AS SELECT article_id, "
+                f"(row_number() OVER (ORDER BY article_id) - 1) // {int(batch_articles)} AS batch FROM kept")
+    count = con.execute("SELECT coalesce(max(batch) + 1, 0) FROM kept_batch").fetchall()[0][0]
+    for table, schema in schemas.items():
         source = restore.get(table, {})
-        kept_columns[table] = ", ".join(f'"{source.get(name, name)}" AS "{name}"' for name in schemas[table])
-        new = f"SELECT * FROM read_parquet('{files}')"
-        old = (f"SELECT {kept_columns[table]} FROM previous.{table} "
-               "WHERE article_id IN (SELECT article_id FROM kept)" if previous is not None else None)
-        con.execute(f"CREATE VIEW {table} AS " + (f"{old} UNION ALL {new}" if old else new))
-    return Tables(con, spilled, schemas if previous is not None else None, kept_columns)
+        columns = ", ".join(f'"{source.get(name, name)}" AS "{name}"' for name in schema)
+        rows = con.sql(  # DuckDB sorts within its memory budget, spilling to its temp directory
+            f"SELECT {columns}, batch AS __batch FROM previous.{table} JOIN kept_batch USING (article_id) "
+            f"ORDER BY __batch, {row_order(table)}"
+        ).to_arrow_reader(KEPT_ROWS_AT_ONCE)
+        pending: list[pl.DataFrame] = []
+        for part in rows:
+            for (number,), piece in pl.from_arrow(part).partition_by("__batch", as_dict=True).items():
+                if pending and pending[0]["__batch"][0] != number:
+                    _write_kept(folder, table, pending, schema)
+                    pending = []
+                pending.append(piece)
+        if pending:
+            _write_kept(folder, table, pending, schema)
+        for number in range(count):  # a batch of articles without rows of this table still gets its file
+            if not (folder / table / f"{number:06d}.parquet").exists():
+                spill(folder, number, {table: pl.DataFrame(schema=schema)})
+    con.execute("DETACH previous")
+
+
+KEPT_ROWS_AT_ONCE = 20_000
+"""Rows DuckDB hands over at a time while the kept rows are copied."""
+
+
+def _write_kept(folder: Path, table: str, pieces: list[pl.DataFrame], schema: pl.Schema) -> None:
+    """Write one batch of a table's kept rows (consecutive pieces of one `__batch`) with the spilled types."""
+    frame = pl.concat(pieces)
+    spill(folder, frame["__batch"][0], {table: frame.drop("__batch").cast(schema)})
 
 
 def spilled_batches(folder: Path, tables: tuple[str, ...]) -> Iterator[dict[str, pl.DataFrame]]:
