@@ -108,10 +108,11 @@ def test_kept_rows_are_copied_in_batches_of_articles_with_their_extracted_values
     with store.connect(previous) as con:
         ids = con.sql("SELECT article_id FROM articles ORDER BY article_id").pl()["article_id"]
         con.execute("DELETE FROM quotes WHERE article_id IN (?, ?)", ids.head(2).to_list())  # batch 0: no quotes
-        quotes = con.sql("SELECT article_id, quote_id, local_speaker AS speaker FROM quotes").pl()
+        quotes = con.sql("SELECT article_id, quote_id, start_char, kind, local_speaker AS speaker FROM quotes").pl()
     schemas = {
         "articles": pl.Schema({"article_id": pl.String, "title": pl.String}),
-        "quotes": pl.Schema({"article_id": pl.String, "quote_id": pl.String, "speaker": pl.String}),
+        "quotes": pl.Schema({"article_id": pl.String, "quote_id": pl.String, "start_char": pl.Int64, "kind": pl.String,
+                             "speaker": pl.String}),
     }
     with store.connect() as con:
         con.execute(f"SET temp_directory = '{(tmp_path / 'tmp').as_posix()}'")
@@ -119,6 +120,6 @@ def test_kept_rows_are_copied_in_batches_of_articles_with_their_extracted_values
     batches = list(workspace.spilled_batches(tmp_path / "kept", ("articles", "quotes")))
     assert [b["articles"]["article_id"].to_list() for b in batches] == [ids[:2].to_list(), ids[2:4].to_list()]
     assert [b["quotes"].height for b in batches][0] == 0 and batches[0]["quotes"].schema == schemas["quotes"]
-    copied = batches[1]["quotes"]
-    expected = quotes.filter(pl.col("article_id").is_in(ids[2:4].implode())).sort("article_id", "quote_id")
-    assert copied.height > 0 and copied.sort("article_id", "quote_id").equals(expected)
+    copied = batches[1]["quotes"]  # in the order of a batch: article_id, start_char, kind
+    expected = quotes.filter(pl.col("article_id").is_in(ids[2:4].implode())).sort("article_id", "start_char", "kind")
+    assert copied.height > 0 and copied.equals(expected)

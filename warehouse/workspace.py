@@ -1,6 +1,7 @@
 """The rows a changed run works on, kept out of memory: new extraction batches spilled as Parquet,
 plus the kept articles' rows of the published warehouse, read back one batch of articles at a time."""
 
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -82,7 +83,9 @@ def copy_kept(con: duckdb.DuckDBPyConnection, previous: Path, kept_ids: pl.Serie
     batch in article_id order, as if just extracted: the spilled columns and types, each `restore`d column
     ({table: {column: column holding its extracted value}}) read from where its value was kept.
 
-    One pass over each table: reading each batch with its own query scanned the whole table per batch.
+    One pass over each table, split by batch as DuckDB reads it, then sorted a batch at a time: a query per
+    batch scanned the whole table each time, and one sorted query ran out of DuckDB's memory on the bodies
+    at 100 000 articles (streaming the rows out and splitting them in polars held more memory).
     """
     con.register("kept", pl.DataFrame({"article_id": kept_ids.unique()}).to_arrow())
     con.execute(f"ATTACH '{previous.as_posix()}' AS previous (READ_ONLY)")
@@ -92,33 +95,20 @@ def copy_kept(con: duckdb.DuckDBPyConnection, previous: Path, kept_ids: pl.Serie
     for table, schema in schemas.items():
         source = restore.get(table, {})
         columns = ", ".join(f'"{source.get(name, name)}" AS "{name}"' for name in schema)
-        rows = con.sql(  # DuckDB sorts within its memory budget, spilling to its temp directory
-            f"SELECT {columns}, batch AS __batch FROM previous.{table} JOIN kept_batch USING (article_id) "
-            f"ORDER BY __batch, {row_order(table)}"
-        ).to_arrow_reader(KEPT_ROWS_AT_ONCE)
-        pending: list[pl.DataFrame] = []
-        for part in rows:
-            for (number,), piece in pl.from_arrow(part).partition_by("__batch", as_dict=True).items():
-                if pending and pending[0]["__batch"][0] != number:
-                    _write_kept(folder, table, pending, schema)
-                    pending = []
-                pending.append(piece)
-        if pending:
-            _write_kept(folder, table, pending, schema)
+        partitioned = folder / "partitioned" / table
+        partitioned.parent.mkdir(parents=True, exist_ok=True)
+        con.execute(  # split by batch as it is read, within DuckDB's memory budget
+            f"COPY (SELECT {columns}, batch FROM previous.{table} JOIN kept_batch USING (article_id)) "
+            f"TO '{partitioned.as_posix()}' (FORMAT parquet, PARTITION_BY (batch), COMPRESSION lz4)"
+        )
+        order = [column.strip() for column in row_order(table).split(",")]
         for number in range(count):  # a batch of articles without rows of this table still gets its file
-            if not (folder / table / f"{number:06d}.parquet").exists():
-                spill(folder, number, {table: pl.DataFrame(schema=schema)})
+            files = sorted((partitioned / f"batch={number}").glob("*.parquet"))
+            batch = pl.read_parquet(files).drop("batch", strict=False) if files else pl.DataFrame(schema=schema)
+            spill(folder, number, {table: batch.cast(schema).sort(order, maintain_order=True)})
+        shutil.rmtree(partitioned)
+    (folder / "partitioned").rmdir()
     con.execute("DETACH previous")
-
-
-KEPT_ROWS_AT_ONCE = 20_000
-"""Rows DuckDB hands over at a time while the kept rows are copied."""
-
-
-def _write_kept(folder: Path, table: str, pieces: list[pl.DataFrame], schema: pl.Schema) -> None:
-    """Write one batch of a table's kept rows (consecutive pieces of one `__batch`) with the spilled types."""
-    frame = pl.concat(pieces)
-    spill(folder, frame["__batch"][0], {table: frame.drop("__batch").cast(schema)})
 
 
 def spilled_batches(folder: Path, tables: tuple[str, ...]) -> Iterator[dict[str, pl.DataFrame]]:
