@@ -107,6 +107,8 @@ def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, dup
     """One batch of articles' rows + the maps computed over every article (`people.person_names`,
     `near_duplicate_links`, `story_links`) -> their final rows."""
     events = per_article["events"]
+    # the batch's own rows of the map: joining every article's names costs a hash table of them per table
+    names = names.join(per_article["articles"].select("article_id"), on="article_id", how="semi")
     return {
         "articles": per_article["articles"].join(duplicates, on="article_id", how="left", maintain_order="left"),
         "mentions": people.canonical_mentions(per_article["mentions"], names),
