@@ -96,8 +96,9 @@ def story_descriptions(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFram
     """Events (`STORY_COLUMNS` suffice) + `people.person_names` -> their distinct descriptions with canonical
     actors, each named by its first event_id: all `story_ids` needs, and it can be made one batch of
     articles at a time (wire copy repeats descriptions, so the batches' results are small)."""
+    batch_names = names.join(events.select("article_id").unique(), on="article_id", how="semi")  # see resolve_batch
     return (
-        events.select(STORY_COLUMNS).pipe(canonical_actors, names)
+        events.select(STORY_COLUMNS).pipe(canonical_actors, batch_names)
         .group_by(STORY_DESCRIPTION).agg(pl.col("event_id").min())
     )
 
