@@ -101,6 +101,11 @@ def test_places_products_and_orgs_are_not_people():
     assert rows == []
 
 
+def test_acronyms_after_a_role_word_are_not_people():
+    rows = mentions("Meta chief AI scientist Yann LeCun said the models were weak, the EU said.")
+    assert [(r["mention_text"], r["role"]) for r in rows] == [("Yann LeCun", "AI scientist")]
+
+
 # --- within one article ------------------------------------------------------------------------
 
 

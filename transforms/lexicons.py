@@ -172,8 +172,8 @@ UNNAMED_SOURCE_NOUNS: tuple[str, ...] = phrases("""
     economists
 """)
 
-# Capitalized words that start sentences or name times, never people. Lowercased before name runs
-# are found so "However Trump" or "In January" does not become a name.
+# Capitalized words that start sentences or name times, and acronyms, never people. Lowercased before
+# name runs are found so "However Trump", "In January" or "chief AI scientist" does not become a name.
 NON_NAME_WORDS: tuple[str, ...] = phrases("""
     The, A, An, This, That, These, Those, It, Its, In, On, At, For, From, With, By, Of, To, As, After,
     Before, During, Since, While, When, Where, If, But, And, Or, However, Meanwhile, Moreover,
@@ -184,7 +184,8 @@ NON_NAME_WORDS: tuple[str, ...] = phrases("""
     Without, Through, Unlike, Like, Amid, Following, Besides, Instead, Indeed, Thus, Therefore,
     Earlier, Later, Recently, Currently, Initially, Finally, Overall, Sources, January, February,
     March, April, May, June, July, August, September, October, November, December, Monday, Tuesday,
-    Wednesday, Thursday, Friday, Saturday, Sunday, Mr, Mrs, Ms, Dr
+    Wednesday, Thursday, Friday, Saturday, Sunday, Mr, Mrs, Ms, Dr,
+    AI, EU, UN, GDP, IPO, ETF, API
 """)
 
 # Words of place names; a capitalized run made only of these is a place ("New York", "Hong Kong").
