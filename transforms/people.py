@@ -829,15 +829,18 @@ def registry_claims(rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def node_person(name: str, role_texts: list[str] | None) -> Person:
+    """A node's Person: its name and the identity words of every role text its rows gave."""
+    person = Person.of(name)
+    person.roles = set().union(*(joined_role_keys(r) for r in role_texts or ()))
+    return person
+
+
 def cluster_nodes(nodes: pl.DataFrame) -> pl.DataFrame:
     """Union the nodes (node, name, roles: role texts, joins: nodes a registry entry claims) into people
     -> node, cluster. Python over distinct spellings only, so its cost does not grow with articles."""
     ids = nodes["node"].to_list()
-    people = []
-    for name, roles in zip(nodes["name"].to_list(), nodes["roles"].to_list(), strict=True):
-        person = Person.of(name)
-        person.roles = set().union(*(joined_role_keys(r) for r in roles or ()))
-        people.append(person)
+    people = list(map(node_person, nodes["name"].to_list(), nodes["roles"].to_list()))
     position = {node: i for i, node in enumerate(ids)}
     parent = list(range(len(people)))
 
@@ -888,14 +891,20 @@ def joined_role_keys(roles: str | None) -> frozenset[str]:
     return frozenset(k for role in (roles or "").split("; ") for k in role_keys(role))
 
 
-def spelling_usage(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """The articles' clustered rows (article_id, cluster, forms) -> how often each article spells each
-    person each way: cluster, slot (full name or bare name), article_id, spelling (folded), n."""
+def spelled_forms(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """The articles' clustered rows (article_id, cluster, forms) -> one row per form written: article_id,
+    cluster, form, n, seen (its order), slot (full name or bare name) and spelling (folded)."""
     return (
         rows.select("article_id", "cluster", "forms").explode("forms").drop_nulls("forms").unnest("forms")
+        .with_row_index("seen")
         .with_columns(spelling_slot(pl.col("form")).alias("slot"), folded(pl.col("form")).alias("spelling"))
-        .group_by("cluster", "slot", "article_id", "spelling").agg(pl.col("n").sum())
     )
+
+
+def spelling_usage(forms: pl.LazyFrame) -> pl.LazyFrame:
+    """`spelled_forms` -> how often each article spells each person each way: cluster, slot, article_id,
+    spelling, n."""
+    return forms.group_by("cluster", "slot", "article_id", "spelling").agg(pl.col("n").sum())
 
 
 def article_weights(usage: pl.LazyFrame, rounds: int = 3) -> pl.LazyFrame:
@@ -944,14 +953,11 @@ def spelling_votes(usage: pl.LazyFrame, weights: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def displayed_spellings(rows: pl.LazyFrame) -> pl.LazyFrame:
-    """How each folded spelling is written: the form the articles use most (the first seen on a tie)
-    -> spelling, form."""
+def displayed_spellings(forms: pl.LazyFrame) -> pl.LazyFrame:
+    """`spelled_forms` -> how each folded spelling is written: the form the articles use most (the first
+    seen on a tie): spelling, form."""
     return (
-        rows.select("forms").explode("forms").drop_nulls("forms").unnest("forms")
-        .with_row_index("seen")
-        .with_columns(folded(pl.col("form")).alias("spelling"))
-        .group_by("spelling", "form").agg(pl.col("n").sum(), pl.col("seen").min())
+        forms.group_by("spelling", "form").agg(pl.col("n").sum(), pl.col("seen").min())
         .group_by("spelling").agg(pl.col("form").sort_by("n", -pl.col("seen").cast(pl.Int64), descending=True).first())
     )
 
@@ -959,11 +965,11 @@ def displayed_spellings(rows: pl.LazyFrame) -> pl.LazyFrame:
 def canonical_names(rows: pl.LazyFrame) -> pl.LazyFrame:
     """Clustered rows (`entity_nodes` with cluster) -> cluster, canonical_name, registered: the registry's
     name when the person is in it, else the best supported spelling (`spelling_votes`) as written most."""
-    articles = rows.filter(~pl.col("registry"))
-    usage = spelling_usage(articles).cache()
+    forms = spelled_forms(rows.filter(~pl.col("registry"))).cache()
+    usage = spelling_usage(forms).cache()
     voted = (
         spelling_votes(usage, article_weights(usage))
-        .join(displayed_spellings(articles), on="spelling")
+        .join(displayed_spellings(forms), on="spelling")
         .select("cluster", pl.col("form").alias("voted"))
     )
     registered = rows.filter("registry").group_by("cluster").agg(pl.col("local_name").sort_by("row").first())
@@ -993,9 +999,7 @@ def node_links(nodes: pl.DataFrame) -> pl.DataFrame:
         if cluster not in references:
             references[cluster] = Person.of(canonical)
             references[cluster].roles = roles[cluster]
-        person = Person.of(name)
-        person.roles = set().union(*(joined_role_keys(r) for r in node_roles or ()))
-        link = match_people(person, references[cluster]) or "fuzzy"
+        link = match_people(node_person(name, node_roles), references[cluster]) or "fuzzy"
         links.append("registry" if registered and fold(name) != fold(canonical) else link)
     return pl.DataFrame({"node": nodes["node"], "link": links}, schema=LINK_SCHEMA)
 

@@ -96,11 +96,16 @@ def story_descriptions(events: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFram
     """Events (`STORY_COLUMNS` suffice) + `people.person_names` -> their distinct descriptions with canonical
     actors, each named by its first event_id: all `story_ids` needs, and it can be made one batch of
     articles at a time (wire copy repeats descriptions, so the batches' results are small)."""
-    batch_names = names.join(events.select("article_id").unique(), on="article_id", how="semi")  # see resolve_batch
     return (
-        events.select(STORY_COLUMNS).pipe(canonical_actors, batch_names)
+        events.select(STORY_COLUMNS).pipe(canonical_actors, names_of_batch(names, events))
         .group_by(STORY_DESCRIPTION).agg(pl.col("event_id").min())
     )
+
+
+def names_of_batch(names: pl.LazyFrame, rows: pl.LazyFrame) -> pl.LazyFrame:
+    """The rows of `people.person_names` for the articles of a batch's `rows`: joining a batch to every
+    article's names would build a hash table of all of them for each table of each batch."""
+    return names.join(rows.select("article_id").unique(), on="article_id", how="semi")
 
 
 def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, duplicates: pl.LazyFrame,
@@ -108,8 +113,7 @@ def resolve_batch(per_article: dict[str, pl.LazyFrame], names: pl.LazyFrame, dup
     """One batch of articles' rows + the maps computed over every article (`people.person_names`,
     `near_duplicate_links`, `story_links`) -> their final rows."""
     events = per_article["events"]
-    # the batch's own rows of the map: joining every article's names costs a hash table of them per table
-    names = names.join(per_article["articles"].select("article_id"), on="article_id", how="semi")
+    names = names_of_batch(names, per_article["articles"])
     return {
         "articles": per_article["articles"].join(duplicates, on="article_id", how="left", maintain_order="left"),
         "mentions": people.canonical_mentions(per_article["mentions"], names),

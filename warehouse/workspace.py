@@ -10,7 +10,7 @@ import polars as pl
 
 from warehouse import store
 
-ROW_ORDER = {"articles": "article_id", "quotes": "article_id, start_char, kind"}
+ROW_ORDER = {"articles": ["article_id"], "quotes": ["article_id", "start_char", "kind"]}
 """Each table's row order within a batch of kept rows; the rest: article_id, start_char."""
 
 
@@ -58,9 +58,9 @@ class Tables:
         self.close()
 
 
-def row_order(table: str) -> str:
-    """The ORDER BY of a table's rows within a batch."""
-    return ROW_ORDER.get(table, "article_id, start_char")
+def row_order(table: str) -> list[str]:
+    """The columns that order a table's rows within a batch."""
+    return ROW_ORDER.get(table, ["article_id", "start_char"])
 
 
 def workspace(spilled: Path, tables: tuple[str, ...], previous: Path | None, kept_ids: pl.Series,
@@ -101,11 +101,10 @@ def copy_kept(con: duckdb.DuckDBPyConnection, previous: Path, kept_ids: pl.Serie
             f"COPY (SELECT {columns}, batch FROM previous.{table} JOIN kept_batch USING (article_id)) "
             f"TO '{partitioned.as_posix()}' (FORMAT parquet, PARTITION_BY (batch), COMPRESSION lz4)"
         )
-        order = [column.strip() for column in row_order(table).split(",")]
         for number in range(count):  # a batch of articles without rows of this table still gets its file
             files = sorted((partitioned / f"batch={number}").glob("*.parquet"))
             batch = pl.read_parquet(files).drop("batch", strict=False) if files else pl.DataFrame(schema=schema)
-            spill(folder, number, {table: batch.cast(schema).sort(order, maintain_order=True)})
+            spill(folder, number, {table: batch.cast(schema).sort(row_order(table), maintain_order=True)})
         shutil.rmtree(partitioned)
     (folder / "partitioned").rmdir()
     con.execute("DETACH previous")
