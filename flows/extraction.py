@@ -14,6 +14,7 @@ import polars as pl
 import ingest
 from transforms import people, stages
 from transforms.duplicates import paragraph_keys
+from transforms.quotemarks import speech_spans
 from transforms.temporal import extract_temporal_expressions
 from warehouse import workspace
 
@@ -23,9 +24,10 @@ def extract_batch(files: pl.DataFrame, registry: pl.DataFrame | None, spill_dir:
     events, paragraph keys) and spill it as batch `number`; returns how many files it held."""
     known = None if registry is None else registry.lazy()
     articles = stages.read_articles(ingest.with_texts(files).lazy()).collect()
-    mentions = people.extract_mentions(articles.lazy(), registry=known).collect()
+    speech = speech_spans(articles.lazy()).collect()  # for both mentions (pronouns) and quotes
+    mentions = people.extract_mentions(articles.lazy(), registry=known, speech=speech.lazy()).collect()
     temporal = extract_temporal_expressions(articles.lazy()).collect()
-    lazies = stages.extract_per_article(articles.lazy(), mentions.lazy(), temporal.lazy())
+    lazies = stages.extract_per_article(articles.lazy(), mentions.lazy(), temporal.lazy(), speech.lazy())
     lazies["paragraph_keys"] = paragraph_keys(articles.lazy())  # for re-post linking, without the bodies
     workspace.spill(spill_dir, number, dict(zip(lazies, pl.collect_all(lazies.values()), strict=True)))
     return files.height

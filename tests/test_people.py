@@ -33,7 +33,9 @@ from transforms.people import (
     resolve_people,
     role_keys,
 )
+from transforms.quotemarks import speech_spans
 from transforms.quotes import extract_quotes
+from transforms.stages import read_articles
 from transforms.textspans import regex_spans
 from transforms.udf import gc_paused
 
@@ -450,3 +452,12 @@ def test_cluster_people_votes_the_canonical_spelling_and_the_registry_overrides_
         "link": ["phonetic", "registry", "exact", "exact"],
     })
     assert_frame_equal(cluster_people(entities).collect().sort("article_id", "local_name"), expected)
+
+
+def test_mentions_reuse_the_articles_speech_spans(sample_files):
+    """The extraction collects `speech_spans` once for mentions and quotes: the mentions are those found
+    when `extract_mentions` looks for the spans itself (only in articles with a pronoun)."""
+    arts = read_articles(sample_files.lazy()).collect().lazy()
+    given = extract_mentions(arts, speech=speech_spans(arts)).collect()
+    assert given.filter(pl.col("resolution") == "pronoun").height > 0  # the samples' "he said"
+    assert_frame_equal(given, extract_mentions(arts).collect())

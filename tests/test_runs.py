@@ -247,9 +247,9 @@ def test_a_critical_failure_keeps_the_previous_warehouse_byte_identical(prefect_
     before = warehouse.read_bytes()
     real = stages.extract_per_article
 
-    def duplicated_ids(articles, mentions, temporal):
+    def duplicated_ids(*frames):
         """A bug: every article gets the same id."""
-        tables = real(articles, mentions, temporal)
+        tables = real(*frames)
         tables["articles"] = tables["articles"].with_columns(pl.lit("same-id").alias("article_id"))
         return tables
 

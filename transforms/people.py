@@ -56,7 +56,7 @@ from transforms.lexicons import (
     SURNAME_LIKE_ROLES,
     alternation,
 )
-from transforms.quotemarks import quote_spans
+from transforms.quotemarks import speech_spans
 from transforms.textspans import (
     LETTER,
     LOWER,
@@ -769,12 +769,10 @@ def link_articles(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(dict(zip(LINKED_SCHEMA, columns, strict=True)), schema=LINKED_SCHEMA)
 
 
-def link_mentions(candidates: pl.LazyFrame, articles: pl.LazyFrame, spans: pl.LazyFrame) -> pl.LazyFrame:
-    """Per-article linking (`link_article`) over grouped candidates -> one row per linked mention."""
+def link_mentions(candidates: pl.LazyFrame, articles: pl.LazyFrame, speech: pl.LazyFrame) -> pl.LazyFrame:
+    """Per-article linking (`link_article`) over grouped candidates and the articles' `speech_spans` -> one
+    row per linked mention."""
     grouped = candidates.group_by("article_id").agg(CANDIDATE_FIELDS)
-    speech = spans.filter(pl.col("span_kind") == "speech").group_by("article_id").agg(
-        pl.col("start_char").alias("span_starts"), pl.col("end_char").alias("span_ends")
-    )
     return (
         articles.select("article_id", "body")
         .join(grouped, on="article_id", how="inner")
@@ -1128,11 +1126,14 @@ def spelled_as_canonical(frame: pl.LazyFrame) -> pl.LazyFrame:
 # --- public API ----------------------------------------------------------------------------------
 
 
-def extract_mentions(articles: pl.LazyFrame, *, registry: pl.LazyFrame | None = None) -> pl.LazyFrame:
+def extract_mentions(
+    articles: pl.LazyFrame, *, registry: pl.LazyFrame | None = None, speech: pl.LazyFrame | None = None
+) -> pl.LazyFrame:
     """articles(article_id, body) -> mentions, resolved within each article.
 
     person_name is the article's own spelling until `resolve_people` makes it canonical across
-    articles; this step needs no other article, so it can run on new files only.
+    articles; this step needs no other article, so it can run on new files only. Pass the articles'
+    `quotemarks.speech_spans` (collected once: quote attribution needs them too) to reuse them.
     """
     seeds = registry_people(registry)
     names = confirm_people(
@@ -1140,11 +1141,12 @@ def extract_mentions(articles: pl.LazyFrame, *, registry: pl.LazyFrame | None = 
     ).pipe(mention_details)
     roles = role_candidates(articles).pipe(describe_candidates)
     candidates = pl.concat([names, roles, pronoun_candidates(articles)], how="diagonal_relaxed")
-    # quotes only keep pronouns from naming a speaker (`resolve_pronouns`): articles without a
-    # pronoun need no quote spans
-    with_pronouns = articles.filter(pl.col("body").str.contains(PRONOUN))
+    if speech is None:
+        # quotes only keep pronouns from naming a speaker (`resolve_pronouns`): articles without a
+        # pronoun need no quote spans
+        speech = speech_spans(articles.filter(pl.col("body").str.contains(PRONOUN)))
     return (
-        link_mentions(candidates, articles, quote_spans(with_pronouns))
+        link_mentions(candidates, articles, speech)
         .rename({"local_name": "person_name"})
         .select(MENTION_COLUMNS)
         .sort("article_id", "start_char")

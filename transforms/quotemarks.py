@@ -124,3 +124,15 @@ def quote_spans(articles: pl.LazyFrame) -> pl.LazyFrame:
         .pipe(classify_spans)
         .select("article_id", "start_char", "end_char", "quote_text", "mark", "n_words", "span_kind")
     )
+
+
+def speech_spans(articles: pl.LazyFrame) -> pl.LazyFrame:
+    """Per article with speech, its quoted spans that hold speech (scare quotes and titles left out), in
+    order: article_id, span_starts, span_ends."""
+    return (
+        quote_spans(articles)
+        .filter(pl.col("span_kind") == "speech")
+        .sort("start_char")
+        .group_by("article_id")
+        .agg(pl.col("start_char").alias("span_starts"), pl.col("end_char").alias("span_ends"))
+    )

@@ -18,7 +18,7 @@ import polars as pl
 
 from transforms.attribution import QUOTE_FIELDS, SENTENCE_END, VERB_PATTERN, Mention, attribute_article
 from transforms.people import extract_mentions
-from transforms.quotemarks import quote_spans
+from transforms.quotemarks import speech_spans
 from transforms.textspans import stable_id
 from transforms.udf import gc_paused
 
@@ -37,17 +37,6 @@ MENTION_FIELDS = {
     "role": "role", "resolution": "resolution",
 }
 ATTRIBUTED_SCHEMA = pl.Schema({"article_id": pl.String} | {f: QUOTE_TYPES[f] for f in QUOTE_FIELDS})
-
-
-def speech_spans(articles: pl.LazyFrame) -> pl.LazyFrame:
-    """Per article, the quoted spans that hold speech (scare quotes and titles left out), in order."""
-    return (
-        quote_spans(articles)
-        .filter(pl.col("span_kind") == "speech")
-        .sort("start_char")
-        .group_by("article_id")
-        .agg(pl.col("start_char").alias("span_starts"), pl.col("end_char").alias("span_ends"))
-    )
 
 
 def mentions_by_article(mentions: pl.LazyFrame) -> pl.LazyFrame:
@@ -112,17 +101,20 @@ def extract_quotes(
     *,
     mentions: pl.LazyFrame | None = None,
     registry: pl.LazyFrame | None = None,
+    speech: pl.LazyFrame | None = None,
 ) -> pl.LazyFrame:
     """articles(article_id, body) -> quotes (see QUOTE_COLUMNS), speakers named as their article names them.
 
     Pass the `mentions` frame from `extract_mentions` to reuse it; otherwise it is built here
-    (with `registry`, the optional people registry). `people.resolve_people` then makes the
-    speakers canonical across articles.
+    (with `registry`, the optional people registry), and the `quotemarks.speech_spans` of the articles
+    to reuse them too. `people.resolve_people` then makes the speakers canonical across articles.
     """
+    if speech is None:
+        speech = speech_spans(articles)
     if mentions is None:
-        mentions = extract_mentions(articles, registry=registry)
+        mentions = extract_mentions(articles, registry=registry, speech=speech)
     return (
-        attribute(articles, speech_spans(articles), mentions_by_article(mentions))
+        attribute(articles, speech, mentions_by_article(mentions))
         .with_columns(
             stable_id(pl.col("article_id"), pl.col("start_char"), pl.col("end_char"), pl.col("kind"))
             .alias("quote_id")

@@ -37,17 +37,18 @@ def read_articles(files: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def extract_per_article(
-    articles: pl.LazyFrame, mentions: pl.LazyFrame, temporal: pl.LazyFrame
+    articles: pl.LazyFrame, mentions: pl.LazyFrame, temporal: pl.LazyFrame, speech: pl.LazyFrame | None = None
 ) -> dict[str, pl.LazyFrame]:
-    """Parsed articles + their mentions and dated expressions -> per-article tables.
+    """Parsed articles + their mentions, dated expressions and (optionally) speech spans -> per-article tables.
 
-    Collect `people.extract_mentions` and `extract_temporal_expressions` once before: several
-    outputs read them, and polars does not share the work between the plans of `collect_all`.
+    Collect `quotemarks.speech_spans`, `people.extract_mentions` (given those spans) and
+    `extract_temporal_expressions` once before: several outputs read them, and polars does not share
+    the work between the plans of `collect_all`.
     """
     return {
         "articles": infer_dates(articles, temporal).select(ARTICLE_COLUMNS),
         "mentions": mentions,
-        "quotes": extract_quotes(articles, mentions=mentions),
+        "quotes": extract_quotes(articles, mentions=mentions, speech=speech),
         "temporal_expressions": temporal,
         "events": extract_events(articles, temporal, mentions),
     }
