@@ -222,8 +222,17 @@ def suite_index_html(root: Path, suites: Iterable[tuple[str, bool]]) -> str:
             + "".join(rows) + "</tbody></table></section>\n")
 
 
+def remove_empty_folders(root: Path) -> None:
+    """Remove the folders under `root` that hold no file: GX deletes the pages of earlier runs but leaves
+    their run folders, so a scheduled deployment would add folders (and time to every later build) forever."""
+    for folder, subfolders, files in os.walk(root, topdown=False):
+        if not files and not any((Path(folder) / sub).exists() for sub in subfolders) and Path(folder) != root:
+            Path(folder).rmdir()
+
+
 def make_offline(root: Path, suites: Iterable[tuple[str, bool]]) -> Path:
     """Write the local assets, rewrite every page under `root`, list the suites on index.html; returns it."""
+    remove_empty_folders(root / "validations")
     assets = root / ASSET_DIR
     assets.mkdir(parents=True, exist_ok=True)
     (assets / "offline.css").write_text(OFFLINE_CSS, encoding="utf-8")

@@ -254,3 +254,13 @@ def test_validating_batch_by_batch_keeps_no_batch_data():
     assert live_pandas_frames() == before  # GX's data source caches every batch unless released
     outcome = session.finish()
     assert outcome.success and len(session.results) == 3 * len(outcome.records)
+
+
+def test_data_docs_keep_no_folders_of_earlier_runs(tmp_path):
+    """GX replaces the pages of the previous run but leaves its run folders: nothing piles up run after run."""
+    for _ in range(3):
+        expectations.validate_tables(clean_tables(), RUN_DATE, docs_dir=tmp_path)
+    runs = {page.parent for page in (tmp_path / "validations").rglob("*.html")}
+    folders = [p for p in (tmp_path / "validations").rglob("*") if p.is_dir()]
+    assert all(any(page.is_relative_to(folder) for page in runs) for folder in folders)
+    assert len(runs) == 5  # one run folder per suite: the last run's
