@@ -157,7 +157,7 @@ def test_years():
 
 
 def test_relative_words():
-    got = temporal("Yesterday it fell; this month, last month, last year, next year; 어제, 上个月.")
+    got = temporal("Yesterday it fell; this month, last month, last year, next year; 어제, 上个月, 去年.")
     assert got.select("expression", "value", "precision").rows() == [
         ("Yesterday", "2025-07-15", "day"),
         ("this month", "2025-07", "month"),
@@ -166,7 +166,20 @@ def test_relative_words():
         ("next year", "2026", "year"),
         ("어제", "2025-07-15", "day"),
         ("上个月", "2025-06", "month"),
+        ("去年", "2024", "year"),
     ]
+
+
+@pytest.mark.parametrize("body", [
+    "Yesterday, today, tomorrow; this month, last month, next month; last year, this year, next year",
+    "어제 오늘 내일 지난달 이번 달 이달 다음 달 지난해 작년 올해 금년 내년",
+    "昨天 昨日 今天 明天 上个月 上個月 上月 本月 这个月 這個月 下个月 下個月 去年 今年 明年",
+])
+def test_every_relative_word_holds_a_needle_of_its_pattern(body):
+    """A body is scanned only for the patterns whose needles it contains: each word must hold one."""
+    for pattern in PATTERNS:
+        for match in pattern.regex.finditer(body.lower()):
+            assert not pattern.needles or any(n in match.group() for n in pattern.needles), match.group()
 
 
 def test_weekdays():

@@ -218,7 +218,7 @@ def _relative_words() -> list[_Pattern]:
         (r"next\s+year\b|내년|明年", "year_shift", "year", 1),
     ]
     needles = ("yesterday", "today", "tomorrow", "month", "year", "어제", "오늘", "내일", "달", "해", "년",
-               "昨", "今", "明", "月")  # fmt: skip
+               "昨", "今", "明", "去", "月")  # fmt: skip
     return [
         _p(rf"\b(?:{rx})", rule, precision, shift, needles=needles, lowercase=True,
            starts=_first_words(rx))
