@@ -433,6 +433,23 @@ def test_cluster_nodes_joins_spellings_registry_claims_and_one_fitting_surname()
     assert clusters[8] == clusters[9]  # the registry entry claims the spelling it lists
 
 
+def test_cluster_nodes_never_join_different_given_names_of_one_surname():
+    """Two full names ending in one surname join only by a compatible given name, whatever their roles; an
+    initial joins the one full name it fits and bridges no two; surname-first renderings still join on a role."""
+    secretary = ["Commerce Secretary"]
+    nodes = nodes_frame(
+        ("Thea Abernathy", secretary, None), ("Tobias Abernathy", secretary, None), ("T. Abernathy", secretary, None),
+        ("C. Kim", secretary, None), ("R. Kim", secretary, None),
+        ("Dmitri Mbeki", [], None), ("D. Mbeki", [], None),
+        ("Jensen Huang", ["Nvidia CEO"], None), ("Huang Renxun", ["Nvidia CEO"], None),
+    )
+    clusters = dict(cluster_nodes(nodes).iter_rows())
+    assert len({clusters[1], clusters[2], clusters[3]}) == 3  # 'T.' fits both: it stays apart
+    assert clusters[4] != clusters[5]
+    assert clusters[6] == clusters[7]  # the one full name the initial fits
+    assert clusters[8] == clusters[9]
+
+
 def test_cluster_people_votes_the_canonical_spelling_and_the_registry_overrides_it():
     forms = pl.List(pl.Struct({"form": pl.String, "n": pl.Int64}))
     entities = pl.LazyFrame({

@@ -448,13 +448,15 @@ def name_tokens(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1 << 18)
 def full_names_link(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[bool, str | None, bool]:
     """What two different full names allow before roles are compared (memoized for `match_people`):
-    the same tokens reordered, a spelling link (similar surname, compatible given name), and
-    one's surname standing first or last in the other."""
+    the same tokens reordered, a spelling link (similar surname, compatible given name), and one's
+    surname standing first in the other, as when one is written surname first ("Huang Renxun" /
+    "Jensen Huang"). Two names that end in the same surname are one person only by the spelling
+    link: their given names differ ("Thea Abernathy" / "Tobias Abernathy", "C. Kim" / "R. Kim")."""
     if len(ta) == len(tb) and sorted(ta) == sorted(tb):
         return True, None, False
     link = surname_link(ta[-1], tb[-1])
     spelled = ("fuzzy" if link == "exact" else link) if link and given_compatible(ta[0], tb[0]) else None
-    return False, spelled, ta[-1] in (tb[0], tb[-1]) or tb[-1] in (ta[0], ta[-1])
+    return False, spelled, ta[-1] != tb[-1] and (ta[-1] == tb[0] or tb[-1] == ta[0])
 
 
 def match_people(a: Person, b: Person) -> str | None:
@@ -865,21 +867,28 @@ def cluster_nodes(nodes: pl.DataFrame) -> pl.DataFrame:
                 by_surname[key].append(i)
             for key in sound_keys(p.tokens[0]):
                 by_first[key].append(i)
+
+    def fitting(p: Person, token: str, waiting: list[bool]) -> set[int]:
+        """The clusters of the full names not `waiting` that `p` matches, looked up by one of its tokens."""
+        candidates = {j for key in sound_keys(token) for j in by_surname[key] + by_first[key]}
+        return {find(j) for j in candidates if not waiting[j] and match_people(p, people[j])}
+
+    # an initial ("T. Abernathy") fits several given names, so it must not bridge them: initialed names
+    # wait, like bare surnames, until the full names are clustered
+    initialed = [len(p.tokens) >= 2 and len(p.tokens[0]) == 1 for p in people]
     for i, p in enumerate(people):
-        if len(p.tokens) < 2:
+        if len(p.tokens) < 2 or initialed[i]:
             continue
         for j in {j for key in sound_keys(p.tokens[-1]) for j in by_surname[key] + by_first[key] if j != i}:
-            if find(i) != find(j) and match_people(p, people[j]):
+            if not initialed[j] and find(i) != find(j) and match_people(p, people[j]):
                 union(i, j)
-    # a bare surname joins the one full-name cluster it fits (unless the registry placed it already)
-    with_full_name = {find(i) for i, p in enumerate(people) if len(p.tokens) >= 2}
-    for i, p in enumerate(people):
-        if len(p.tokens) != 1 or find(i) in with_full_name:
-            continue
-        candidates = {j for key in sound_keys(p.tokens[0]) for j in by_surname[key] + by_first[key]}
-        fits = {find(j) for j in candidates if match_people(p, people[j])}
-        if len(fits) == 1:
-            union(i, fits.pop())
+    # then an initialed name, and a bare surname, joins the one cluster it fits (unless the registry
+    # placed it already); one that fits none or several stays apart
+    for waiting, token in ((initialed, -1), ([len(p.tokens) == 1 for p in people], 0)):
+        placed = {find(i) for i, p in enumerate(people) if len(p.tokens) >= 2 and not waiting[i]}
+        for i, p in enumerate(people):
+            if waiting[i] and find(i) not in placed and len(fits := fitting(p, p.tokens[token], waiting)) == 1:
+                union(i, fits.pop())
     return pl.DataFrame({"node": ids, "cluster": [ids[find(i)] for i in range(len(ids))]}, schema=NODE_SCHEMA)
 
 
