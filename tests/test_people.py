@@ -88,6 +88,18 @@ def test_role_in_apposition():
     assert m["mention_text"] == "Tom Baker" and m["role"] == "the Secretary of Energy".removeprefix("the ")
 
 
+def test_a_role_stops_at_the_end_of_its_sentence():
+    """A capitalized word with a period ends the sentence unless it is an abbreviation ('U.S.')."""
+    rows = mentions(
+        "Talks resumed in April. Ambassador Ken Tan said nothing would change.\n\n"
+        "Jane Smith, the Secretary of Commerce.\n\nAccording to the department, visits went on. "
+        "Reporters met U.S.-China envoy Mark Reed."
+    )
+    assert [(r["mention_text"], r["role"]) for r in rows] == [
+        ("Ken Tan", "Ambassador"), ("Jane Smith", "Secretary of Commerce"), ("Mark Reed", "U.S.-China envoy"),
+    ]
+
+
 def test_lowercase_role_before_the_name():
     [m] = mentions("White House AI czar Dana Fox said the rules are final.")
     assert m["mention_text"] == "Dana Fox" and m["role"] == "White House AI czar"

@@ -94,8 +94,11 @@ MODIFIER = alternation(ROLE_MODIFIERS)
 FILLER = alternation(SUBJECT_VERB_FILLERS)
 SPEECH = alternation(SPEECH_VERBS)
 # A word that may qualify a role before it: "U.S.", "Commerce", "White House AI", "NVIDIA's".
-WORDISH = rf"[{LETTER}0-9.&'’-]"
-ROLE_QUALIFIER = rf"(?:{U}{WORDISH}*|[{LETTER}0-9.-]+['’]s)"
+WORDISH = rf"[{LETTER}0-9&'’-]"
+# A capitalized word that may end in a period only as an abbreviation ("U.S.", "U.S.-China"): "China."
+# or "April." ends a sentence, and the role after it ("... in April. Ambassador Tan said") starts afresh.
+CAPITAL_WORD = rf"(?:{U}{WORDISH}*(?:\.{WORDISH}+)+\.?|{U}{WORDISH}*)"
+ROLE_QUALIFIER = rf"(?:{CAPITAL_WORD}|[{LETTER}0-9.-]+['’]s)"
 ROLE_PHRASE = rf"(?:{ROLE_QUALIFIER}[ \t]+|(?i:{MODIFIER})[ \t]+){{0,3}}(?i:{ROLE})"
 CAPITAL_ROLE = alternation(
     [w.title() for w in ROLE_WORDS if w.isalpha()] + [w.upper() for w in ROLE_WORDS if len(w) <= 3]
@@ -105,7 +108,7 @@ LEFT_ROLE = rf"(?:^|[^{LETTER}0-9])({ROLE_PHRASE})[ ]*,?[ ]*$"
 LEFT_TITLE = rf"(?:^|{NOT_LETTER})((?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame|Lord|Lady)\.?)[ ]+$"
 APPOSITION = (
     rf"^,\s+(?:(?i:the|a|an|who\s+is|who\s+was|now|then|also)\s+)*({ROLE_PHRASE}"
-    rf"(?:\s+(?:of|for|at|in|on|to|and|the|{U}{WORDISH}*|{L}+)){{0,7}}?)"
+    rf"(?:[ \t]+(?:of|for|at|in|on|to|and|the|{CAPITAL_WORD}|{L}+)){{0,7}}?)"
     r"\s*(?:,|;|\)|\.(?:\s|$)|$)"
 )
 POST_ROLE = rf"^[ ]+((?:{U}[{LETTER}.&-]*[ ]+){{0,2}}(?:{CAPITAL_ROLE})){WB}"
