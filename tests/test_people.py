@@ -462,6 +462,18 @@ def test_cluster_nodes_never_join_different_given_names_of_one_surname():
     assert clusters[8] == clusters[9]
 
 
+def test_cluster_nodes_compare_given_names_across_name_orders():
+    """'Do-yun Kwon' is 'Kwon Doyun' by its given name, never 'Kwon Tae-hyun', whatever roles they share."""
+    minister = ["Trade Minister"]
+    nodes = nodes_frame(
+        ("Do-yun Kwon", minister, None), ("Kwon Doyun", [], None), ("Kwon Tae-hyun", minister, None),
+        ("Tae-hyun Kwon", [], None),
+    )
+    clusters = dict(cluster_nodes(nodes).iter_rows())
+    assert clusters[1] == clusters[2] and clusters[3] == clusters[4]
+    assert clusters[1] != clusters[3]
+
+
 def test_cluster_people_votes_the_canonical_spelling_and_the_registry_overrides_it():
     forms = pl.List(pl.Struct({"form": pl.String, "n": pl.Int64}))
     entities = pl.LazyFrame({

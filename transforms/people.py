@@ -452,14 +452,22 @@ def name_tokens(name: str) -> tuple[str, ...]:
 def full_names_link(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[bool, str | None, bool]:
     """What two different full names allow before roles are compared (memoized for `match_people`):
     the same tokens reordered, a spelling link (similar surname, compatible given name), and one's
-    surname standing first in the other, as when one is written surname first ("Huang Renxun" /
-    "Jensen Huang"). Two names that end in the same surname are one person only by the spelling
-    link: their given names differ ("Thea Abernathy" / "Tobias Abernathy", "C. Kim" / "R. Kim")."""
+    surname standing first in the other, as when one is written surname first. Two names that end
+    in the same surname are one person only by the spelling link: their given names differ
+    ("Thea Abernathy" / "Tobias Abernathy", "C. Kim" / "R. Kim"). Across the two orders, given
+    names are compared too ("Do-yun Kwon" / "Kwon Doyun"); an English given name may stand for a
+    transliterated one ("Jensen Huang" / "Huang Renxun": placed, a shared role decides), a
+    transliterated one written given name first ("Do-yun Kwon" / "Kwon Tae-hyun") may not."""
     if len(ta) == len(tb) and sorted(ta) == sorted(tb):
         return True, None, False
     link = surname_link(ta[-1], tb[-1])
     spelled = ("fuzzy" if link == "exact" else link) if link and given_compatible(ta[0], tb[0]) else None
-    return False, spelled, ta[-1] != tb[-1] and (ta[-1] == tb[0] or tb[-1] == ta[0])
+    if ta[-1] == tb[-1] or not (ta[-1] == tb[0] or tb[-1] == ta[0]):
+        return False, spelled, False
+    western, eastern = (ta, tb) if ta[-1] == tb[0] else (tb, ta)
+    if given_compatible("".join(western[:-1]), "".join(eastern[1:])):
+        return False, spelled or "fuzzy", False
+    return False, spelled, len(western) == 2
 
 
 def match_people(a: Person, b: Person) -> str | None:
