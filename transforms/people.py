@@ -465,7 +465,7 @@ def full_names_link(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[bool, str
     if ta[-1] == tb[-1] or not (ta[-1] == tb[0] or tb[-1] == ta[0]):
         return False, spelled, False
     western, eastern = (ta, tb) if ta[-1] == tb[0] else (tb, ta)
-    if given_compatible("".join(western[:-1]), "".join(eastern[1:])):
+    if "".join(western[:-1]) == "".join(eastern[1:]):  # romanised given names: too short to tell by sound
         return False, spelled or "fuzzy", False
     return False, spelled, len(western) == 2
 
