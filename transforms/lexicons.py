@@ -206,6 +206,17 @@ CALENDAR_WORDS: frozenset[str] = word_set("""
     october, saturday, september, sunday, thursday, tuesday, wednesday
 """)
 
+# Common Chinese (pinyin) and Korean family names: a name that starts with one is written surname first,
+# and its last word is a romanised given name, which English sound rules (metaphone) cannot compare.
+EAST_ASIAN_FAMILY_NAMES: frozenset[str] = word_set("""
+    ahn, bae, baek, cai, cao, cha, chang, chen, cheng, cho, choi, chung, dai, deng, ding, dong, du, fan,
+    feng, fu, gao, gong, guo, ha, han, he, heo, hong, hu, hua, huang, hwang, im, jang, jeon, jeong, jiang,
+    jin, jo, jung, kang, kim, ko, kwak, kwon, lee, li, liang, lim, lin, liu, lu, luo, ma, meng, min,
+    moon, nam, noh, oh, pan, park, peng, qian, qin, ren, ryu, seo, shen, shi, shin, son, song, su, sun,
+    sung, tan, tang, tian, wang, wei, wen, woo, wu, xia, xiao, xie, xu, xue, yang, yao, ye, yi, yoo,
+    yoon, yu, yuan, yun, zeng, zhang, zhao, zheng, zhou, zhu
+""")
+
 # Role words that are also common surnames (King, Lord, ...): kept capitalized so names survive.
 SURNAME_LIKE_ROLES: frozenset[str] = word_set("""
     coach, dame, emperor, judge, king, lady, lord, owner, partner, pope, prince, princess, queen, sir

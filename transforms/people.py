@@ -39,6 +39,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from transforms.lexicons import (
     CALENDAR_WORDS,
+    EAST_ASIAN_FAMILY_NAMES,
     FEMALE_TITLES,
     MALE_TITLES,
     NON_NAME_WORDS,
@@ -461,6 +462,8 @@ def full_names_link(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[bool, str
     if len(ta) == len(tb) and sorted(ta) == sorted(tb):
         return True, None, False
     link = surname_link(ta[-1], tb[-1])
+    if link == "phonetic" and ta[0] == tb[0] and ta[0] in EAST_ASIAN_FAMILY_NAMES:
+        link = None  # 'Liang Jiho' / 'Liang Jiahui': two given names, not one surname spelt two ways
     spelled = ("fuzzy" if link == "exact" else link) if link and given_compatible(ta[0], tb[0]) else None
     if ta[-1] == tb[-1] or not (ta[-1] == tb[0] or tb[-1] == ta[0]):
         return False, spelled, False
