@@ -284,3 +284,27 @@ def test_mentions_reach_attribution_as_mention_tuples():
     assert out.schema == ATTRIBUTED_SCHEMA
     assert out.select("speaker", "attribution_rule").rows() == [("Howard Lutnick", "said_name")]
     assert Mention("x", 0, 1, None, None, None) == tuple.__new__(Mention, ("x", 0, 1, None, None, None))
+
+
+def test_the_surname_he_is_not_the_pronoun_and_an_org_word_may_lead_a_role():
+    body = ('"These measures target no country," ministry spokesperson He Yadong told a regular briefing. '
+            'He Lifeng said the talks went very well. He added that more rounds were planned.')
+    rows = quotes(body, kind=None)
+    assert [(r["kind"], r["speaker"], r["quote_text"]) for r in rows] == [
+        ("direct", "He Yadong", "These measures target no country,"),
+        ("indirect", "He Lifeng", "the talks went very well"),
+        ("indirect", "He Lifeng", "more rounds were planned"),  # the pronoun, resolved to the last person
+    ]
+
+
+def test_told_without_anyone_told_reports_nothing():
+    rows = quotes("Jane Smith told a news conference in Seoul on Monday. Smith told reporters prices would rise "
+                  "again.", kind="indirect")
+    assert [(r["speaker"], r["quote_text"]) for r in rows] == [("Jane Smith", "prices would rise again")]
+
+
+def test_a_bare_surname_is_the_person_named_last_before_it():
+    body = ('Samsung Chairman Lee Jae-yong met investors. Lee emphasized, "Our technology is ready for it."\n\n'
+            'President Lee Jae-myung said, "The government will support the industry fully."')
+    rows = quotes(body)
+    assert [r["speaker"] for r in rows] == ["Lee Jae-yong", "Lee Jae-myung"]

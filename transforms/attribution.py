@@ -68,7 +68,8 @@ GAP_RE = re.compile(
 AFTER_VERB_GAP_RE = re.compile(rf"\s+(?:(?:the|a|an|{NAME_WORD}|[\w.-]+['’]s|former|chief)\s+){{0,4}}")
 # Before a subject's name: its role or title ('Governor Rhee', 'the company's chief executive Lee').
 ROLE_LEAD_RE = re.compile(
-    rf"(?:(?:the|a|an|former|{NAME_WORD}|[\w.-]+['’]s|{alternation(ROLE_WORDS)}),?\s+){{0,5}}"
+    rf"(?:(?:the|a|an|former|{NAME_WORD}|[\w.-]+['’]s|{alternation(ROLE_WORDS)}|{alternation(ORG_WORDS)}),?\s+)"
+    "{0,5}"
 )
 DASH_LEAD_RE = re.compile(rf"\s*[—–-]+\s*{ROLE_LEAD_RE.pattern}")
 AFTER_QUOTE_RE = re.compile(r"[\s,—–-]*")
@@ -685,6 +686,8 @@ def clause_after(a: Article, verb: Verb, limit: int) -> int | None:
     lead = a.masked[pos:that.start()] if that else ""
     if that and len(lead.split(maxsplit=13)) <= 12 and '"' not in lead and "“" not in lead:
         return that.end()
+    if verb.text in OBJECT_SPEECH_SET and pos == verb.end:  # 'told a briefing': no one told, nothing reported
+        return None
     return pos + 1 if CLAUSE_AFTER_VERB_RE.match(a.masked, pos, limit) else None
 
 

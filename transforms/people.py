@@ -163,9 +163,15 @@ def place_or_date(text: pl.Expr) -> pl.Expr:
     return words.list.eval(pl.element().is_in(PLACE_OR_DATE)).list.all()
 
 
+# "He" before a capitalized word is the Chinese surname ("He Lifeng said"), not the pronoun ("He said").
+HE_SURNAME = rf"{WB}He [{UPPER}][{LOWER}]"
+
+
 def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Capitalized name runs (role and function words excluded; not only place or calendar words)."""
-    masked = articles.select("article_id", "body", name_mask(pl.col("body")).alias("masked"))
+    # the mask would lowercase "He" as a function word: a stand-in of the same length keeps the surname
+    body = pl.col("body").str.replace_all(rf"{WB}He ([{UPPER}][{LOWER}])", "Hé ${1}")
+    masked = articles.select("article_id", "body", name_mask(body).alias("masked"))
     return (
         regex_spans(masked, NAME_RUN, text="masked", boundary=NAME_BOUNDARY)
         # the masked run has the text's words, some lowercased (ASCII words): the same when lowercase
@@ -180,8 +186,13 @@ def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def pronoun_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
-    """Subject pronouns he/she: the implicit speakers of "he said" and "She added"."""
-    return regex_spans(articles, PRONOUN).select(
+    """Subject pronouns he/she: the implicit speakers of "he said" and "She added" (not the surname He)."""
+    surname = context_after(pl.col("body"), pl.col("start_char"), 5).str.contains(f"^{HE_SURNAME}")
+    return (
+        regex_spans(articles, PRONOUN)
+        .join(articles.select("article_id", "body"), on="article_id", how="left")
+        .filter(~surname)
+    ).select(
         "article_id", "start_char", "end_char",
         pl.col("match").alias("text"),
         pl.lit("pronoun").alias("kind"),
@@ -435,7 +446,7 @@ class Person:
     roles: set[str] = field(default_factory=set)
     forms: dict[str, int] = field(default_factory=dict)
     gender: str | None = None
-    last_seen: int = -1
+    seen: list[int] = field(default_factory=list)  # where the article names them so far, in order
 
     @classmethod
     def of(cls, name: str, role: str | None = None) -> "Person":
@@ -576,8 +587,7 @@ class ArticleLinks:
             role = None
         if person.gender is None:
             person.gender = c.gender
-        if c.start_char > person.last_seen:
-            person.last_seen = c.start_char
+        bisect.insort(person.seen, c.start_char)
         self.out.append(Linked(c, person, role, resolution))
 
 
@@ -648,6 +658,12 @@ def bare_name_links(p: Person, people: list[Person]) -> list[tuple[Person, str]]
     ]
 
 
+def named_before(person: Person, pos: int) -> int:
+    """Where the article last named `person` before `pos` (-1: not before it)."""
+    i = bisect.bisect_left(person.seen, pos)
+    return person.seen[i - 1] if i else -1
+
+
 def link_bare_names(links: ArticleLinks, names: list[Candidate]) -> None:
     """A surname (or a misspelt one with a shared role) joins a full name, else is a person of its own."""
     # a repeated surname meets the same people as before until someone joins or gains a role
@@ -666,9 +682,11 @@ def link_bare_names(links: ArticleLinks, names: list[Candidate]) -> None:
             same_spelling = seen[state] = [f for f in found if f[1] in ("exact", "surname")] or found
         if len(same_spelling) == 1:
             person, how = same_spelling[0]
-        else:  # several fit: prefer a shared role, then the person named most recently
+        else:  # several fit: prefer a shared role, then the person named last before this mention
             roles = role_keys(c.role)
-            person, how = max(same_spelling, key=lambda f: (specific_overlap(roles, f[0].roles), f[0].last_seen))
+            person, how = max(same_spelling, key=lambda f: (
+                specific_overlap(roles, f[0].roles), bool(roles & f[0].roles), named_before(f[0], c.start_char)
+            ))
         links.add(c, person, how)
 
 
