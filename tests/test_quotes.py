@@ -308,3 +308,12 @@ def test_a_bare_surname_is_the_person_named_last_before_it():
             'President Lee Jae-myung said, "The government will support the industry fully."')
     rows = quotes(body)
     assert [r["speaker"] for r in rows] == ["Lee Jae-yong", "Lee Jae-myung"]
+
+
+def test_a_colon_after_a_sentence_about_a_person_introduces_their_quote():
+    body = ('Treasury Secretary Scott Bessent, for his part, struck a softer tone: "We want a stable relationship." '
+            'The report by the institute concluded: "Prices will keep rising for years."')
+    assert [(r["speaker"], r["speaker_org"], r["attribution_rule"]) for r in quotes(body)] == [
+        ("Scott Bessent", None, "colon_intro"),  # not the report of the next sentence, which introduces its own
+        (None, "report by the institute", "name_said"),
+    ]

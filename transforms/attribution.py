@@ -460,7 +460,7 @@ def subject_after(a: Article, pos: int, limit: int) -> Speaker | None:
         return source_at(a, according.end(), limit)
     # "X said" right after the quote
     verbs = [v for v in find_verbs(a, at, min(limit, at + 160)) if not v.cont]
-    if verbs:
+    if verbs and not a.masked[verbs[0].end:limit].lstrip().startswith(":"):  # 'X concluded: "...': what follows
         v = verbs[0]
         for mention in a.mentions_in(at, v.start):
             lead_ok = ROLE_LEAD_RE.fullmatch(a.masked, at, mention.start)
@@ -546,6 +546,11 @@ def attribute_quote(a: Article, i: int, done: list[Speaker | None]) -> Speaker |
         for m in lead_mentions:
             if a.masked[m.end:start - 1].strip() == ":":
                 return a.speaker_from(m, "colon_intro")
+        # 'Bessent, for his part, struck a softer tone: "..."': the person the sentence is about
+        found = sentence_subject(a, sentence, colon.end(1))
+        if found and found.person:
+            found.rule = "colon_intro"
+            return found
         org = noun_phrase(colon.group(1))
         if org:
             return Speaker(rule="colon_intro", org=org, raw=org)
