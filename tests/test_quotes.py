@@ -317,3 +317,21 @@ def test_a_colon_after_a_sentence_about_a_person_introduces_their_quote():
         ("Scott Bessent", None, "colon_intro"),  # not the report of the next sentence, which introduces its own
         (None, "report by the institute", "name_said"),
     ]
+
+
+def test_a_quote_after_a_post_posed_subject_is_theirs():
+    body = '"The rules," said Gina Park, a partner at Baker Lane, "are becoming harder to predict."'
+    assert [(r["speaker"], r["quote_text"]) for r in quotes(body)] == [("Gina Park", "are becoming harder to predict.")]
+
+
+def test_a_paragraph_quote_with_its_own_source_is_not_inherited():
+    body = ('Christophe Fouquet said, "We have planned for several scenarios."\n\n'
+            '"It is going to be a long winter" – that is how one executive described the outlook.\n\n'
+            '"None of them is a disaster for us."')
+    assert [r["speaker"] for r in quotes(body)] == ["Christophe Fouquet", None, None]
+
+
+def test_the_one_told_is_not_the_speaker():
+    body = ("Harbor Ledger said on Monday that prices would rise again. "
+            "GENEVA (AFP) - B. Ekwueme told Harbor Ledger on November 3: 'This dominance gives China leverage.'")
+    assert [r["speaker"] for r in quotes(body)] == [None]

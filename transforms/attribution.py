@@ -440,18 +440,27 @@ def subject_of(a: Article, verb: Verb, sentence: tuple[int, int], depth: int = 0
     return Speaker(rule="name_said", org=org, raw=org) if org else None
 
 
+def post_posed_subject(a: Article, verb: Verb, limit: int) -> Speaker | None:
+    """The person right after a speech verb, before `limit`: 'said Commerce Secretary Howard Lutnick' (after
+    'told' it is the one told)."""
+    if verb.text in OBJECT_SPEECH_SET:
+        return None
+    gap = AFTER_VERB_GAP_RE.match(a.masked, verb.end, limit)
+    for cand in (gap.end() if gap else verb.end, verb.end + 1):
+        if cand in a.mention_at:
+            return a.speaker_from(a.mention_at[cand], "said_name")
+    after_verb = a.mentions_in(verb.end + 1, (gap.end() if gap else verb.end + 1) + 1)
+    return a.speaker_from(after_verb[0], "said_name") if after_verb else None
+
+
 def subject_after(a: Article, pos: int, limit: int) -> Speaker | None:
     """Attribution right after a quote: '"...," said X' / '"...," X said' / '"...," according to X'."""
     at = AFTER_QUOTE_RE.match(a.masked, pos, limit).end()
     verb = a.verb_at.get(at)
     if verb and not verb.cont and verb.end <= limit:
-        gap = AFTER_VERB_GAP_RE.match(a.masked, verb.end, limit)
-        for cand in (gap.end() if gap else verb.end, verb.end + 1):
-            if cand in a.mention_at:
-                return a.speaker_from(a.mention_at[cand], "said_name")
-        after_verb = a.mentions_in(verb.end + 1, (gap.end() if gap else verb.end + 1) + 1)
-        if after_verb:
-            return a.speaker_from(after_verb[0], "said_name")
+        found = post_posed_subject(a, verb, limit)
+        if found:
+            return found
         org = noun_phrase(CLAUSE_SPLIT_RE.split(a.masked[verb.end:limit])[0])
         return Speaker(rule="said_name", org=org, raw=org) if org else None
     # (only 'a' and 'A' match the pattern's first letter, even ignoring case: most quotes need no regex)
@@ -537,7 +546,8 @@ def attribute_quote(a: Article, i: int, done: list[Speaker | None]) -> Speaker |
                 found.rule = "adding_continuation"
                 return found
         else:
-            found = subject_of(a, verb, sentence)
+            # '"The rules," said Gina Park, a partner, "are ..."': the subject may follow the verb
+            found = subject_of(a, verb, sentence) or post_posed_subject(a, verb, start - 1)
             if found:
                 return found
     colon = COLON_LEAD_RE.search(a.masked, seg_start, max(seg_start, start - 1))
@@ -587,6 +597,9 @@ def inherited(a: Article, i: int, done: list[Speaker | None]) -> Speaker | None:
         opens_paragraph = not a.masked[para[0]:start - 1].strip()
         if not opens_paragraph or a.paragraph_of(prev_para[1] + 2)[0] != para[0]:
             return None
+        end = a.spans[i][1]
+        if a.masked[end + 1:a.sentence_of(end)[1]].strip(" \n\"”’.,!?:;"):
+            return None  # '"..." – that is how one executive put it': the sentence names its own source
         rule = "inherited_paragraph"
     return Speaker(rule, prev.person, prev.raw, prev.org, prev.resolution)
 
