@@ -469,11 +469,13 @@ def test_cluster_nodes_compare_given_names_across_name_orders():
     nodes = nodes_frame(
         ("Do-yun Kwon", minister, None), ("Kwon Doyun", [], None), ("Kwon Tae-hyun", minister, None),
         ("Tae-hyun Kwon", [], None), ("Liang Jiho", [], None), ("Liang Jiahui", [], None),
+        ("Gao Wei-ming", [], None), ("Gao Weiming", ["President"], None),
     )
     clusters = dict(cluster_nodes(nodes).iter_rows())
     assert clusters[1] == clusters[2] and clusters[3] == clusters[4]
     assert clusters[1] != clusters[3]
     assert clusters[5] != clusters[6]  # sound alike to English rules, yet two given names
+    assert clusters[7] == clusters[8]  # the same letters, hyphenated or not
 
 
 def test_cluster_people_votes_the_canonical_spelling_and_the_registry_overrides_it():

@@ -470,7 +470,8 @@ def full_names_link(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[bool, str
     names are compared too ("Do-yun Kwon" / "Kwon Doyun"); an English given name may stand for a
     transliterated one ("Jensen Huang" / "Huang Renxun": placed, a shared role decides), a
     transliterated one written given name first ("Do-yun Kwon" / "Kwon Tae-hyun") may not."""
-    if len(ta) == len(tb) and sorted(ta) == sorted(tb):
+    # the same words reordered, or the same letters hyphenated or not ('Gao Wei-ming' / 'Gao Weiming')
+    if (len(ta) == len(tb) and sorted(ta) == sorted(tb)) or "".join(ta) == "".join(tb):
         return True, None, False
     link = surname_link(ta[-1], tb[-1])
     if link == "phonetic" and ta[0] == tb[0] and ta[0] in EAST_ASIAN_FAMILY_NAMES:
@@ -893,12 +894,14 @@ def cluster_nodes(nodes: pl.DataFrame) -> pl.DataFrame:
     # first token is indexed too, for surname-first renderings ("Huang Renxun" / "Jensen Huang")
     by_surname: dict[str, list[int]] = defaultdict(list)
     by_first: dict[str, list[int]] = defaultdict(list)
+    by_letters: dict[str, list[int]] = defaultdict(list)  # 'Gao Wei-ming' and 'Gao Weiming' block apart
     for i, p in enumerate(people):
         if len(p.tokens) >= 2:
             for key in sound_keys(p.tokens[-1]):
                 by_surname[key].append(i)
             for key in sound_keys(p.tokens[0]):
                 by_first[key].append(i)
+            by_letters["".join(p.tokens)].append(i)
 
     def fitting(p: Person, token: str, waiting: list[bool]) -> set[int]:
         """The clusters of the full names not `waiting` that `p` matches, looked up by one of its tokens."""
@@ -911,7 +914,8 @@ def cluster_nodes(nodes: pl.DataFrame) -> pl.DataFrame:
     for i, p in enumerate(people):
         if len(p.tokens) < 2 or initialed[i]:
             continue
-        for j in {j for key in sound_keys(p.tokens[-1]) for j in by_surname[key] + by_first[key] if j != i}:
+        blocks = [by_surname[key] + by_first[key] for key in sound_keys(p.tokens[-1])] + [by_letters["".join(p.tokens)]]
+        for j in {j for block in blocks for j in block if j != i}:
             if not initialed[j] and find(i) != find(j) and match_people(p, people[j]):
                 union(i, j)
     # then an initialed name, and a bare surname, joins the one cluster it fits (unless the registry
