@@ -225,8 +225,8 @@ def suite_index_html(root: Path, suites: Iterable[tuple[str, bool]]) -> str:
 def remove_empty_folders(root: Path) -> None:
     """Remove the folders under `root` that hold no file: GX deletes the pages of earlier runs but leaves
     their run folders, so a scheduled deployment would add folders (and time to every later build) forever."""
-    for folder, subfolders, files in os.walk(root, topdown=False):
-        if not files and not any((Path(folder) / sub).exists() for sub in subfolders) and Path(folder) != root:
+    for folder, _, _ in os.walk(root, topdown=False):  # deepest first: a parent is emptied by its children
+        if Path(folder) != root and not any(Path(folder).iterdir()):
             Path(folder).rmdir()
 
 

@@ -163,15 +163,15 @@ def place_or_date(text: pl.Expr) -> pl.Expr:
     return words.list.eval(pl.element().is_in(PLACE_OR_DATE)).list.all()
 
 
-# "He" before a capitalized word is the Chinese surname ("He Lifeng said"), not the pronoun ("He said").
-HE_SURNAME = rf"{WB}He [{UPPER}][{LOWER}]"
+def he_surname_kept(body: pl.Expr) -> pl.Expr:
+    """Same-length body with "He" before a capitalized word written "Hé": that is the Chinese surname
+    ("He Lifeng said"), not the pronoun ("He said"), so neither the name mask nor `PRONOUN` takes it."""
+    return body.str.replace_all(rf"{WB}He ([{UPPER}][{LOWER}])", "Hé ${1}")
 
 
 def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Capitalized name runs (role and function words excluded; not only place or calendar words)."""
-    # the mask would lowercase "He" as a function word: a stand-in of the same length keeps the surname
-    body = pl.col("body").str.replace_all(rf"{WB}He ([{UPPER}][{LOWER}])", "Hé ${1}")
-    masked = articles.select("article_id", "body", name_mask(body).alias("masked"))
+    masked = articles.select("article_id", "body", name_mask(he_surname_kept(pl.col("body"))).alias("masked"))
     return (
         regex_spans(masked, NAME_RUN, text="masked", boundary=NAME_BOUNDARY)
         # the masked run has the text's words, some lowercased (ASCII words): the same when lowercase
@@ -187,12 +187,7 @@ def name_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
 
 def pronoun_candidates(articles: pl.LazyFrame) -> pl.LazyFrame:
     """Subject pronouns he/she: the implicit speakers of "he said" and "She added" (not the surname He)."""
-    surname = context_after(pl.col("body"), pl.col("start_char"), 5).str.contains(f"^{HE_SURNAME}")
-    return (
-        regex_spans(articles, PRONOUN)
-        .join(articles.select("article_id", "body"), on="article_id", how="left")
-        .filter(~surname)
-    ).select(
+    return regex_spans(articles.select("article_id", he_surname_kept(pl.col("body"))), PRONOUN).select(
         "article_id", "start_char", "end_char",
         pl.col("match").alias("text"),
         pl.lit("pronoun").alias("kind"),
